@@ -7,7 +7,7 @@ export default defineConfig({
       "packages/*/vitest.config.ts",
       "apps/*/vitest.config.ts",
       "tooling/*/vitest.config.ts",
+      "tests/*/vitest.config.ts",
     ],
-    reporters: process.env.CI ? ["default"] : ["default"],
   },
 });
