@@ -1,0 +1,25 @@
+/**
+ * How long the server asked us to wait: the `Retry-After` header (delay in seconds, or an
+ * HTTP-date) first, then the body's deprecated `retry_after_ms`. Undefined when neither is usable.
+ *
+ * @param header - the `Retry-After` header value, if any.
+ * @param body - the parsed error body.
+ * @param now - current time in ms since the epoch, for HTTP-dates.
+ */
+export function retryAfterMs(
+  header: string | null | undefined,
+  body: unknown,
+  now: number,
+): number | undefined {
+  const trimmed = header?.trim();
+  if (trimmed) {
+    if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+    const date = Date.parse(trimmed);
+    if (!Number.isNaN(date)) return Math.max(0, date - now);
+  }
+  if (typeof body === "object" && body !== null) {
+    const value = (body as { retry_after_ms?: unknown }).retry_after_ms;
+    if (typeof value === "number" && Number.isFinite(value) && value >= 0) return value;
+  }
+  return undefined;
+}
