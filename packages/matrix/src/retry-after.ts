@@ -14,7 +14,8 @@ export function retryAfterMs(
   const trimmed = header?.trim();
   if (trimmed) {
     if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-    const date = Date.parse(trimmed);
+    // An HTTP-date always names its month; this keeps `Date.parse` away from bare numbers like "-1".
+    const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
   if (typeof body === "object" && body !== null) {
