@@ -7,6 +7,12 @@ import "./provided-context.js";
 
 export { mxrtcCacheDir } from "./cache-dir.js";
 export { CALL_MEMBER_EVENT_TYPES, createCallRoom } from "./create-call-room.js";
+export {
+  createTcpProxy,
+  type TcpCutMode,
+  type TcpProxy,
+  type TcpProxyOptions,
+} from "./create-tcp-proxy.js";
 export { freeLoopbackPort } from "./free-port.js";
 export { type InstallSynapseOptions, installSynapse, SYNAPSE_VERSION } from "./install-synapse.js";
 export { joinRoom } from "./join-room.js";
