@@ -17,7 +17,7 @@ import type { MembershipContent } from "./membership-content.js";
 import type { ParseResult } from "./parse-result.js";
 import { parseRtcMemberContent } from "./rtc-member.js";
 
-function valueOf(result: ParseResult<MembershipContent>): MembershipContent {
+function parsed(result: ParseResult<MembershipContent>): MembershipContent {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.path}: ${result.error.message}`);
   return result.value;
 }
@@ -29,7 +29,7 @@ function errorOf(result: ParseResult<unknown>) {
 
 describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
   it("reads StickyEventMembershipManager's join (42 shape, rtc_transports)", () => {
-    expect(valueOf(parseRtcMemberContent(stickyJoinFromManager))).toEqual({
+    expect(parsed(parseRtcMemberContent(stickyJoinFromManager))).toEqual({
       kind: "join",
       dialect: "sticky",
       slotId: "m.call#ROOM",
@@ -44,7 +44,7 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
   });
 
   it("reads the js-sdk 43 shape (transports.published + can_subscribe)", () => {
-    expect(valueOf(parseRtcMemberContent(stickyJsSdk43))).toMatchObject({
+    expect(parsed(parseRtcMemberContent(stickyJsSdk43))).toMatchObject({
       dialect: "sticky",
       memberId: "@alice:hs:DEVICEID",
       claimedUserId: "@alice:hs",
@@ -56,14 +56,14 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
 
   it("prefers transports.published over rtc_transports when both are present", () => {
     const content = { ...stickyJsSdk43, rtc_transports: [{ type: "full_mesh" }] };
-    const value = valueOf(parseRtcMemberContent(content));
+    const value = parsed(parseRtcMemberContent(content));
     expect(value.kind === "join" && value.transports.map((transport) => transport.type)).toEqual([
       "livekit",
     ]);
   });
 
   it("reads the deployed G2 example, keeping application extras", () => {
-    const value = valueOf(parseRtcMemberContent(stickyDeployedG2));
+    const value = parsed(parseRtcMemberContent(stickyDeployedG2));
     expect(value).toMatchObject({
       memberId: "<memberId>",
       callIntent: "audio",
@@ -72,7 +72,7 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
   });
 
   it("keeps the mocks.ts transport verbatim, nested focus fields included", () => {
-    const value = valueOf(parseRtcMemberContent(stickyRtcMembershipTemplate));
+    const value = parsed(parseRtcMemberContent(stickyRtcMembershipTemplate));
     expect(value).toMatchObject({ memberId: "IDIDID", stickyKey: "m.call#" });
     expect(value.kind === "join" && value.transports[0]).toEqual(
       stickyRtcMembershipTemplate.rtc_transports[0],
@@ -84,7 +84,7 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
       path: "content.slot_id",
       message: "the id part after '#' is empty",
     });
-    const value = valueOf(
+    const value = parsed(
       parseRtcMemberContent({ ...stickyCallMembershipSpec, slot_id: "m.call#ROOM" }),
     );
     if (value.kind !== "join") throw new Error("expected a join");
@@ -95,7 +95,7 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
   });
 
   it("reads the sticky-v1 draft's claimed_* member fields", () => {
-    expect(valueOf(parseRtcMemberContent(stickyV1DraftConnect))).toMatchObject({
+    expect(parsed(parseRtcMemberContent(stickyV1DraftConnect))).toMatchObject({
       dialect: "sticky",
       claimedUserId: "@user:matrix.domain",
       deviceId: "DEVICEID",
@@ -106,18 +106,18 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
   });
 
   it("reads leaves: sticky key alone, with slot_id, and the sticky-v1 disconnect", () => {
-    expect(valueOf(parseRtcMemberContent(stickyLeave))).toEqual({
+    expect(parsed(parseRtcMemberContent(stickyLeave))).toEqual({
       kind: "leave",
       dialect: "sticky",
       stickyKey: "@alice:example.org:AAAAAAA_m.call",
     });
-    expect(valueOf(parseRtcMemberContent(stickyLeaveJsSdk43))).toEqual({
+    expect(parsed(parseRtcMemberContent(stickyLeaveJsSdk43))).toEqual({
       kind: "leave",
       dialect: "sticky",
       stickyKey: "@alice:hs:DEVICEID",
       slotId: "m.call#ROOM",
     });
-    expect(valueOf(parseRtcMemberContent(stickyV1DraftDisconnect))).toMatchObject({
+    expect(parsed(parseRtcMemberContent(stickyV1DraftDisconnect))).toMatchObject({
       kind: "leave",
       stickyKey: "xyzABCDEF0123",
     });
@@ -126,7 +126,7 @@ describe("parseRtcMemberContent: matrix-js-sdk sticky dialect", () => {
 
 describe("parseRtcMemberContent: latest MSC4143 draft", () => {
   it("reads the join", () => {
-    expect(valueOf(parseRtcMemberContent(msc4143Join))).toEqual({
+    expect(parsed(parseRtcMemberContent(msc4143Join))).toEqual({
       kind: "join",
       dialect: "msc4143",
       slotId: "m.call#ROOM",
@@ -139,7 +139,7 @@ describe("parseRtcMemberContent: latest MSC4143 draft", () => {
   });
 
   it("reads the leave with its reason", () => {
-    expect(valueOf(parseRtcMemberContent(msc4143Leave))).toEqual({
+    expect(parsed(parseRtcMemberContent(msc4143Leave))).toEqual({
       kind: "leave",
       dialect: "msc4143",
       slotId: "m.call#ROOM",
@@ -156,7 +156,7 @@ describe("parseRtcMemberContent: latest MSC4143 draft", () => {
       msc4354_sticky_key: "{member_id}",
       member: { ...msc4143Join.member, claimed_device_id: "DEV" },
     };
-    expect(valueOf(parseRtcMemberContent(content))).toMatchObject({
+    expect(parsed(parseRtcMemberContent(content))).toMatchObject({
       deviceId: "DEV",
       stickyKey: "{member_id}",
     });
@@ -255,7 +255,7 @@ describe("parseRtcMemberContent: precise errors", () => {
       "l8Hft5qXKn1vfHrg3p4+MJZHJA5x6T3bDjLzHqT9r7E",
     ]) {
       const content = { ...stickyJsSdk43, member: { ...stickyJsSdk43.member, user_id: userId } };
-      expect(valueOf(parseRtcMemberContent(content))).toMatchObject({ claimedUserId: userId });
+      expect(parsed(parseRtcMemberContent(content))).toMatchObject({ claimedUserId: userId });
     }
   });
 });

@@ -183,7 +183,7 @@ export function transportsEqual(a: RtcTransport, b: RtcTransport): boolean {
 }
 
 function jsonEqual(a: unknown, b: unknown, depth: number): boolean {
-  if (Object.is(a, b)) return true;
+  if (a === b) return true;
   if (depth > PARSE_LIMITS.maxDepth || typeof a !== "object" || typeof b !== "object" || !a || !b)
     return false;
   if (Array.isArray(a)) {
