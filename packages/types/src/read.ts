@@ -37,7 +37,10 @@ export function field(record: JsonRecord, key: string): unknown {
 }
 
 function describe(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
 export function asRecord(value: unknown, path: string): JsonRecord {
