@@ -1,0 +1,130 @@
+import {
+  isAuthenticLegacyStateKey,
+  LEGACY_DEFAULT_EXPIRES_MS,
+  type MembershipJoinContent,
+  parseLegacyMembershipContent,
+} from "@mxrtc/types";
+import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
+import { membershipFromJoin } from "./membership-from-join.js";
+import { type MembershipEntry, rememberEventId } from "./state-data.js";
+import type { StateDraft } from "./state-draft.js";
+
+type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
+
+const KNOWN_FOCUS_SELECTIONS = new Set(["oldest_membership", "multi_sfu"]);
+
+/**
+ * Apply a legacy `org.matrix.msc3401.call.member` state event. The server's order is the truth:
+ * this event replaces whatever the state key held, so an invalid or forged update removes the
+ * earlier valid membership. Internal.
+ */
+export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope): void {
+  const stateKey = envelope.stateKey;
+  if (stateKey === undefined) {
+    draft.diagnose(
+      diagnosticFor(
+        envelope,
+        "missing-state-key",
+        "call membership without a string state_key",
+        "state_key",
+      ),
+    );
+    return;
+  }
+  const key = `state:${stateKey}`;
+  const previous = draft.entries.get(key);
+  if (previous?.recentEventIds.includes(envelope.eventId)) {
+    draft.diagnose(
+      diagnosticFor(
+        envelope,
+        "duplicate-event",
+        "event already applied to this state key",
+        "event_id",
+      ),
+    );
+    return;
+  }
+  const ts = envelope.originServerTs;
+  const base = {
+    key,
+    sender: envelope.sender,
+    eventId: envelope.eventId,
+    eventType: envelope.type,
+    originServerTs: ts,
+    recentEventIds: rememberEventId(previous?.recentEventIds ?? [], envelope.eventId),
+  };
+  const parsed = parseLegacyMembershipContent(envelope.content, { sender: envelope.sender });
+  if (!parsed.ok) {
+    draft.diagnose(
+      diagnosticFor(envelope, "invalid-content", parsed.error.message, parsed.error.path),
+    );
+    draft.writeEntry(
+      previous,
+      { ...base, status: "rejected" },
+      { ts, continuation: false, closeReason: "left" },
+    );
+    return;
+  }
+  const content = parsed.value;
+  if (content.kind === "leave") {
+    draft.writeEntry(
+      previous,
+      { ...base, status: "leave" },
+      { ts, continuation: false, closeReason: "left" },
+    );
+    return;
+  }
+  const deviceId = content.deviceId ?? "";
+  if (
+    !isAuthenticLegacyStateKey(stateKey, {
+      sender: envelope.sender,
+      deviceId,
+      slotId: content.slotId,
+    })
+  ) {
+    draft.diagnose(
+      diagnosticFor(
+        envelope,
+        "forged-membership",
+        `state key ${JSON.stringify(stateKey)} does not belong to sender ${envelope.sender} with device ${JSON.stringify(deviceId)} in slot ${content.slotId}`,
+        "state_key",
+      ),
+    );
+    draft.writeEntry(
+      previous,
+      { ...base, status: "rejected" },
+      { ts, continuation: false, closeReason: "left" },
+    );
+    return;
+  }
+  if (content.focusSelection !== undefined && !KNOWN_FOCUS_SELECTIONS.has(content.focusSelection)) {
+    draft.diagnose(
+      diagnosticFor(
+        envelope,
+        "unknown-focus-selection",
+        `focus_selection ${JSON.stringify(content.focusSelection)} is unknown; the member counts but selects no transport`,
+        "content.focus_active.focus_selection",
+        true,
+      ),
+    );
+  }
+  const createdTs = content.createdTs ?? ts;
+  const membership = membershipFromJoin(content as MembershipJoinContent, {
+    envelope,
+    userId: envelope.sender,
+    createdTs,
+    expiresTs: createdTs + (content.expiresMs ?? LEGACY_DEFAULT_EXPIRES_MS),
+    membershipKey: key,
+  });
+  const previousMembership = previous?.status === "join" ? previous.membership : undefined;
+  const continuation =
+    previousMembership !== undefined &&
+    previousMembership.slotId === membership.slotId &&
+    previousMembership.memberId === membership.memberId &&
+    previousMembership.deviceId === membership.deviceId &&
+    previousMembership.createdTs === membership.createdTs;
+  const entry: MembershipEntry = { ...base, status: "join", membership };
+  // First sight of this key (e.g. a room state snapshot): the member has counted since createdTs.
+  const startTs = previous === undefined ? Math.min(createdTs, ts) : ts;
+  draft.writeEntry(previous, entry, { ts, continuation, closeReason: "replaced", startTs });
+}

@@ -1,0 +1,154 @@
+/** Slot records and their cached, incrementally maintained candidate lists. Internal. */
+import { PersistentMap } from "./persistent-map.js";
+import type { RtcMembership } from "./rtc-membership.js";
+import type { MembershipEntry, SlotRecord, StateData } from "./state-data.js";
+
+/** Past this many pending changed keys a slot's cache is rebuilt from scratch instead. */
+const MAX_PENDING_KEYS = 64;
+
+/** A new, empty slot record. */
+export function emptySlot(slotId: string): SlotRecord {
+  return {
+    slotId,
+    members: PersistentMap.empty(),
+    closedStints: undefined,
+    memo: { sorted: [], minExpiresTs: Number.POSITIVE_INFINITY },
+  };
+}
+
+/** Whether the slot's `m.rtc.slot` (stable or unstable) is open. */
+export function isSlotOpen(slot: SlotRecord | undefined): boolean {
+  return slot?.stableSlot?.open === true || slot?.unstableSlot?.open === true;
+}
+
+/**
+ * A copy of `slot` with `changes` applied whose cache can be derived from `slot`'s cache by
+ * re-checking only `changedKeys`. Pass `changedKeys: undefined` to force a full rebuild.
+ */
+export function touchSlot(
+  slot: SlotRecord,
+  changes: Partial<Omit<SlotRecord, "slotId" | "memo">>,
+  changedKeys: readonly string[] | undefined,
+): SlotRecord {
+  let derivation: SlotRecord["memo"]["derivation"];
+  if (changedKeys !== undefined) {
+    if (slot.memo.sorted !== undefined) {
+      derivation = { from: slot, changedKeys };
+    } else if (
+      slot.memo.derivation !== undefined &&
+      slot.memo.derivation.changedKeys.length + changedKeys.length <= MAX_PENDING_KEYS
+    ) {
+      derivation = {
+        from: slot.memo.derivation.from,
+        changedKeys: [...slot.memo.derivation.changedKeys, ...changedKeys],
+      };
+    }
+  }
+  return { ...slot, ...changes, memo: derivation === undefined ? {} : { derivation } };
+}
+
+/** Whether an entry counts, apart from expiry. */
+export function isCandidate(state: StateData, slot: SlotRecord, entry: MembershipEntry): boolean {
+  const membership = entry.membership;
+  if (entry.status !== "join" || membership === undefined) return false;
+  if (state.roomMembers.get(membership.userId)?.membership !== "join") return false;
+  return membership.dialect !== "msc4143" || isSlotOpen(slot);
+}
+
+/** Oldest first: by `createdTs`, then by membership key. */
+export function compareMemberships(a: RtcMembership, b: RtcMembership): number {
+  if (a.createdTs !== b.createdTs) return a.createdTs - b.createdTs;
+  return a.membershipKey < b.membershipKey ? -1 : a.membershipKey > b.membershipKey ? 1 : 0;
+}
+
+function lowerBound(sorted: readonly RtcMembership[], membership: RtcMembership): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareMemberships(sorted[middle] as RtcMembership, membership) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+function expiryOf(membership: RtcMembership): number {
+  return membership.expiresTs ?? Number.POSITIVE_INFINITY;
+}
+
+function minimumExpiry(sorted: readonly RtcMembership[]): number {
+  let minimum = Number.POSITIVE_INFINITY;
+  for (const membership of sorted) minimum = Math.min(minimum, expiryOf(membership));
+  return minimum;
+}
+
+/** The slot's candidates, oldest first, computed incrementally when possible and cached. */
+export function sortedCandidates(state: StateData, slot: SlotRecord): readonly RtcMembership[] {
+  const memo = slot.memo;
+  if (memo.sorted !== undefined) return memo.sorted;
+  const derivation = memo.derivation;
+  const base = derivation?.from.memo.sorted;
+  let sorted: RtcMembership[];
+  let minExpiresTs: number;
+  if (derivation !== undefined && base !== undefined) {
+    sorted = base.slice();
+    minExpiresTs = derivation.from.memo.minExpiresTs ?? minimumExpiry(sorted);
+    let rescan = false;
+    const keys =
+      derivation.changedKeys.length > 1 ? new Set(derivation.changedKeys) : derivation.changedKeys;
+    for (const key of keys) {
+      const old = derivation.from.members.get(key)?.membership;
+      if (old !== undefined) {
+        const index = lowerBound(sorted, old);
+        if (sorted[index] === old) {
+          sorted.splice(index, 1);
+          if (expiryOf(old) <= minExpiresTs) rescan = true;
+        }
+      }
+      const entry = slot.members.get(key);
+      if (entry?.membership !== undefined && isCandidate(state, slot, entry)) {
+        sorted.splice(lowerBound(sorted, entry.membership), 0, entry.membership);
+        minExpiresTs = Math.min(minExpiresTs, expiryOf(entry.membership));
+      }
+    }
+    if (rescan) minExpiresTs = minimumExpiry(sorted);
+  } else {
+    sorted = [];
+    for (const entry of slot.members.values()) {
+      if (entry.membership !== undefined && isCandidate(state, slot, entry))
+        sorted.push(entry.membership);
+    }
+    sorted.sort(compareMemberships);
+    minExpiresTs = minimumExpiry(sorted);
+  }
+  memo.sorted = sorted;
+  memo.minExpiresTs = minExpiresTs;
+  memo.derivation = undefined;
+  return sorted;
+}
+
+/** The slot's candidates that have not expired at `now`, cached for the range of `now` that gives the same answer. */
+export function activeCandidates(
+  state: StateData,
+  slot: SlotRecord,
+  now: number,
+): readonly RtcMembership[] {
+  const sorted = sortedCandidates(state, slot);
+  const memo = slot.memo;
+  if (now < (memo.minExpiresTs ?? Number.POSITIVE_INFINITY)) return sorted;
+  const cached = memo.active;
+  if (cached !== undefined && cached.fromTs <= now && now < cached.untilTs) return cached.list;
+  let fromTs = Number.NEGATIVE_INFINITY;
+  let untilTs = Number.POSITIVE_INFINITY;
+  const list: RtcMembership[] = [];
+  for (const membership of sorted) {
+    const expiresTs = expiryOf(membership);
+    if (expiresTs <= now) fromTs = Math.max(fromTs, expiresTs);
+    else {
+      untilTs = Math.min(untilTs, expiresTs);
+      list.push(membership);
+    }
+  }
+  memo.active = { fromTs, untilTs, list };
+  return list;
+}
