@@ -8,6 +8,7 @@ import { freeLoopbackPort } from "./free-port.js";
 import { installSynapse } from "./install-synapse.js";
 import { killGroupOnExit, stopProcessGroup } from "./process-group.js";
 import { StackError } from "./stack-error.js";
+import { OWNER_FILE, sweepStaleDataDirs, TEMP_DATA_DIR_PREFIX } from "./sweep-stale-data-dirs.js";
 import { buildSynapseConfig, type SynapseProfile } from "./synapse-config.js";
 import { type SynapseProcess, spawnSynapse, waitForHealthy } from "./synapse-process.js";
 import {
@@ -128,8 +129,10 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
   const { python } = await installSynapse({ log, cacheDir });
   const templateDir = await ensureSynapseTemplate({ python, cacheDir, log });
   const ownsDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "mxrtc-synapse-")));
+  if (ownsDataDir) await sweepStaleDataDirs(tmpdir());
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), TEMP_DATA_DIR_PREFIX)));
   await mkdir(dataDir, { recursive: true });
+  if (ownsDataDir) await writeFile(join(dataDir, OWNER_FILE), String(process.pid));
   await seedFromTemplate(dataDir, templateDir);
   const secrets = await loadOrCreateSecrets(dataDir);
   const port = options.port ?? (await freeLoopbackPort());

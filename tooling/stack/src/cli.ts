@@ -1,0 +1,188 @@
+/**
+ * `pnpm stack install|up|down|status|register`: the real services for the demo and CI.
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { mxrtcCacheDir } from "./cache-dir.js";
+import { installSynapse, SYNAPSE_VERSION } from "./install-synapse.js";
+import { stopProcessGroup } from "./process-group.js";
+import { registerUser } from "./register-user.js";
+import { StackError } from "./stack-error.js";
+import {
+  clearSynapseState,
+  isSynapseProcess,
+  readSynapseState,
+  stackStateDir,
+  writeSynapseState,
+} from "./stack-state.js";
+import { startSynapse } from "./start-synapse.js";
+import type { SynapseProfile } from "./synapse-config.js";
+import { ensureSynapseTemplate } from "./synapse-template.js";
+
+const USAGE = `usage: pnpm stack <command>
+  install                      install Synapse ${SYNAPSE_VERSION} into the cache (once) and prepare its template
+  up [--port N] [--profile default|tight-rate-limits] [--livekit-service-url URL]
+                               start Synapse in the background (data kept in <cache>/stack)
+  down [--wipe]                stop it (--wipe also deletes its data)
+  status                       say what runs
+  register <localpart> [--admin] [--device ID]
+                               register a user on the running Synapse and print its access token
+cache: ${mxrtcCacheDir()} (set MXRTC_CACHE to move it)`;
+
+const log = (line: string) => console.log(line);
+const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
+
+async function install(cacheDir: string): Promise<void> {
+  const started = Date.now();
+  const { python } = await installSynapse({ log, cacheDir });
+  await ensureSynapseTemplate({ python, cacheDir, log });
+  log(`synapse ${SYNAPSE_VERSION} ready (${seconds(started)}): ${python}`);
+}
+
+async function up(cacheDir: string, values: Record<string, unknown>): Promise<void> {
+  const existing = await readSynapseState(cacheDir);
+  if (existing !== undefined && (await isSynapseProcess(existing.pid))) {
+    log(`synapse already running at ${existing.baseUrl} (pid ${existing.pid})`);
+    return;
+  }
+  const profile = (values.profile ?? "default") as SynapseProfile;
+  if (profile !== "default" && profile !== "tight-rate-limits") {
+    throw new StackError("invalid-argument", `unknown profile ${String(profile)}`);
+  }
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new StackError("invalid-argument", `invalid --port ${String(values.port)}`);
+  }
+  const livekit = values["livekit-service-url"];
+  const dataDir = join(stackStateDir(cacheDir), "synapse-data");
+  const synapse = await startSynapse({
+    log,
+    cacheDir,
+    dataDir,
+    background: true,
+    profile,
+    ...(port === undefined ? {} : { port }),
+    ...(typeof livekit === "string"
+      ? { transports: [{ type: "livekit", livekit_service_url: livekit }] }
+      : {}),
+  });
+  if (synapse.pid === undefined) throw new StackError("start-failed", "synapse has no pid");
+  await writeSynapseState(cacheDir, {
+    pid: synapse.pid,
+    port: synapse.port,
+    baseUrl: synapse.baseUrl,
+    serverName: synapse.serverName,
+    registrationSharedSecret: synapse.registrationSharedSecret,
+    dataDir,
+    profile,
+    startedAt: new Date().toISOString(),
+  });
+  log(`baseUrl: ${synapse.baseUrl}  (server name ${synapse.serverName}, profile ${profile})`);
+  log(`data + logs: ${dataDir}`);
+  log("register a user: pnpm stack register alice");
+  log(
+    `  or: ${join(cacheDir, "synapse-venv", "bin", "register_new_matrix_user")} -c ${join(dataDir, "config.json")} ${synapse.baseUrl}`,
+  );
+  log("stop: pnpm stack down");
+}
+
+async function down(cacheDir: string, wipe: boolean): Promise<void> {
+  const state = await readSynapseState(cacheDir);
+  if (state === undefined) {
+    log("synapse is not running");
+  } else if (await isSynapseProcess(state.pid)) {
+    const outcome = await stopProcessGroup(state.pid);
+    log(`synapse (pid ${state.pid}) ${outcome}`);
+  } else {
+    log(`synapse (pid ${state.pid}) was not running any more`);
+  }
+  await clearSynapseState(cacheDir);
+  if (wipe) {
+    const { rm } = await import("node:fs/promises");
+    await rm(join(stackStateDir(cacheDir), "synapse-data"), { recursive: true, force: true });
+    log("data wiped");
+  }
+}
+
+async function status(cacheDir: string): Promise<boolean> {
+  const state = await readSynapseState(cacheDir);
+  if (state === undefined) {
+    log("synapse: not running (pnpm stack up starts it)");
+    return false;
+  }
+  if (!(await isSynapseProcess(state.pid))) {
+    log(`synapse: recorded pid ${state.pid} is gone (stale state; pnpm stack down clears it)`);
+    return false;
+  }
+  const healthy = await fetch(`${state.baseUrl}/health`, { signal: AbortSignal.timeout(2000) })
+    .then((response) => response.ok)
+    .catch(() => false);
+  log(
+    `synapse: ${healthy ? "healthy" : "NOT answering /health"} at ${state.baseUrl} (pid ${state.pid}, profile ${state.profile}, since ${state.startedAt})`,
+  );
+  return healthy;
+}
+
+async function register(cacheDir: string, positionals: string[], values: Record<string, unknown>) {
+  const state = await readSynapseState(cacheDir);
+  if (state === undefined) throw new StackError("invalid-state", "synapse is not running");
+  const localpart = positionals[1];
+  const device = values.device;
+  const user = await registerUser(state, {
+    ...(localpart === undefined ? {} : { localpart }),
+    admin: values.admin === true,
+    ...(typeof device === "string" ? { deviceId: device } : {}),
+  });
+  console.log(JSON.stringify({ baseUrl: state.baseUrl, ...user }, null, 2));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      port: { type: "string" },
+      profile: { type: "string" },
+      "livekit-service-url": { type: "string" },
+      wipe: { type: "boolean" },
+      admin: { type: "boolean" },
+      device: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const cacheDir = mxrtcCacheDir();
+  switch (values.help === true ? "help" : positionals[0]) {
+    case "install":
+      await install(cacheDir);
+      return 0;
+    case "up":
+      await up(cacheDir, values);
+      return 0;
+    case "down":
+      await down(cacheDir, values.wipe === true);
+      return 0;
+    case "status":
+      return (await status(cacheDir)) ? 0 : 3;
+    case "register":
+      await register(cacheDir, positionals, values);
+      return 0;
+    case "help":
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(
+      StackError.isInstance(error) || error instanceof Error ? error.message : String(error),
+    );
+    process.exitCode = 1;
+  },
+);
