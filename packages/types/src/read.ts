@@ -114,6 +114,8 @@ export function copyJson(value: unknown, path: string): unknown {
       const entries: [string, unknown][] = [];
       for (const key in current) {
         if (!Object.hasOwn(current, key)) continue;
+        if (key.length > PARSE_LIMITS.maxStringLength)
+          invalid(at, `a key is longer than ${PARSE_LIMITS.maxStringLength} characters`);
         entries.push([key, copy(current[key], `${at}.${key}`, depth + 1)]);
       }
       return Object.freeze(Object.fromEntries(entries));

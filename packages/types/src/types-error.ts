@@ -5,7 +5,7 @@ const marker = Symbol.for("@mxrtc/types/TypesError");
  * (e.g. a malformed slot id); parsers never throw.
  *
  * @remarks Check with {@link TypesError.isInstance}, not `instanceof`: another copy of this package
- * may be bundled elsewhere. `code` is `"invalid-slot-id"` or `"invalid-input"`.
+ * may be bundled elsewhere. `code` says why; the writers use `"invalid-slot-id"`.
  * @example
  * ```ts
  * try { buildStickyLeaveContent({ memberId, slotId: "nope" }); }
