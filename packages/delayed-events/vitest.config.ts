@@ -1,3 +1,6 @@
 import { mxrtcProject } from "../../tooling/vitest/project.ts";
 
-export default mxrtcProject("delayed-events");
+export default mxrtcProject("delayed-events", {
+  globalSetup: ["../../tooling/stack/src/vitest-synapse-setup.ts"],
+  testTimeout: 30_000,
+});

@@ -25,6 +25,7 @@ import {
   type ErrorMappingContext,
   isUnrecognizedEndpoint,
   mapDelayedEventError,
+  saysTooManyScheduled,
 } from "./map-delayed-event-error.js";
 import { parseDelayedEventLimits } from "./parse-delayed-event-limits.js";
 import { parseScheduledDelayedEventsPage } from "./parse-scheduled-delayed-events.js";
@@ -242,13 +243,14 @@ export function createDelayedEventTransport(
       );
       return { delayId: readDelayId(reply) };
     } catch (error) {
-      if (MatrixError.isInstance(error) && (error.status === 403 || error.status === 429)) {
+      if (MatrixError.isInstance(error) && [400, 403, 429].includes(error.status)) {
         const known = await limitsForMapping(request);
         if (known.maxDelayMs !== undefined) context.maxDelayMs = known.maxDelayMs;
         if (known.maxScheduled !== undefined) {
           context.maxScheduled = known.maxScheduled;
-          if (error.status === 429)
+          if (error.status === 429 && !saysTooManyScheduled(error)) {
             context.atMaxScheduled = await atMaxScheduled(known.maxScheduled, request);
+          }
         }
       }
       throw fail(error, context, request);

@@ -67,6 +67,51 @@ describe("scheduling errors (exact bodies from the MSC revisions and Synapse)", 
     });
   });
 
+  it("Synapse 1.163: 400 ORG.MATRIX.MSC4140_DELAY_TOO_LARGE → DelayTooLongError (max from capabilities)", async () => {
+    const { error } = await scheduleAgainst({
+      status: 400,
+      body: {
+        errcode: "ORG.MATRIX.MSC4140_DELAY_TOO_LARGE",
+        error: "The requested delay (90000000ms) exceeds the allowed maximum (86400000ms)",
+      },
+    });
+    expect(DelayTooLongError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      maxDelayMs: 86_400_000,
+      status: 400,
+      errcode: "ORG.MATRIX.MSC4140_DELAY_TOO_LARGE",
+    });
+  });
+
+  it("Synapse's DELAY_TOO_LARGE without capabilities: the maximum is read from its message", () => {
+    const error = mapDelayedEventError(
+      matrixError(400, {
+        errcode: "ORG.MATRIX.MSC4140_DELAY_TOO_LARGE",
+        error: "The requested delay (90000000ms) exceeds the allowed maximum (7500ms)",
+      }),
+      { operation: "schedule" },
+    );
+    expect((error as DelayTooLongError).maxDelayMs).toBe(7500);
+  });
+
+  it("Synapse's 429 'maximum number of delayed events' → TooManyDelayedEventsError without listing", async () => {
+    const { error, seen } = await scheduleAgainst(
+      {
+        status: 429,
+        body: {
+          errcode: "M_LIMIT_EXCEEDED",
+          error: "The maximum number of delayed events has been reached.",
+          retry_after_ms: 3_599_000,
+        },
+        headers: { "Retry-After": "3599" },
+      },
+      1000,
+    );
+    expect(TooManyDelayedEventsError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ retryAfterMs: 3_599_000, maxScheduled: 3 });
+    expect(seen.map((request) => request.method)).toEqual(["PUT"]);
+  });
+
   it("unstable M_UNKNOWN + org.matrix.msc4140.errcode/max_delay → DelayTooLongError", async () => {
     const { error } = await scheduleAgainst({
       status: 400,
@@ -121,7 +166,7 @@ describe("scheduling errors (exact bodies from the MSC revisions and Synapse)", 
     ]) {
       const { error } = await scheduleAgainst({ status: 400, body }, 1000);
       expect(TooManyDelayedEventsError.isInstance(error)).toBe(true);
-      expect((error as TooManyDelayedEventsError).maxScheduled).toBeUndefined();
+      expect((error as TooManyDelayedEventsError).maxScheduled).toBe(3);
     }
   });
 

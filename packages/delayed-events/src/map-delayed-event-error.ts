@@ -35,6 +35,10 @@ export interface ErrorReplyFacts {
   readonly errcode: string | undefined;
   /** `max_delay` or `org.matrix.msc4140.max_delay` from the body. */
   readonly maxDelayMs: number | undefined;
+  /** The maximum as Synapse 1.163 states it, in prose: "… exceeds the allowed maximum (86400000ms)". */
+  readonly maxDelayMsFromMessage: number | undefined;
+  /** The body's human-readable `error`, if any. */
+  readonly message: string | undefined;
 }
 
 const nestedErrcodeKey = "org.matrix.msc4140.errcode";
@@ -56,6 +60,9 @@ export function readErrorReply(error: MatrixError): ErrorReplyFacts {
     (error.errcode === undefined || error.errcode === "M_UNKNOWN") && typeof nested === "string"
       ? nested
       : error.errcode;
+  const message = typeof body.error === "string" ? body.error : undefined;
+  const fromMessage =
+    message === undefined ? undefined : /maximum \((\d+) ?ms\)/.exec(message)?.[1];
   return {
     status: error.status,
     errcode,
@@ -63,7 +70,17 @@ export function readErrorReply(error: MatrixError): ErrorReplyFacts {
       numberField(body, "max_delay") ??
       numberField(body, nestedMaxDelayKey) ??
       numberField(body, "max_delay_ms"),
+    maxDelayMsFromMessage: fromMessage === undefined ? undefined : Number(fromMessage),
+    message,
   };
+}
+
+/** Synapse's 429 for the per-user cap says so in its message (plain rate limiting says "Too Many Requests"). */
+const TOO_MANY_SCHEDULED_MESSAGE = /maximum number of delayed events/i;
+
+/** True when the reply's own message says the per-user cap of scheduled events is reached. */
+export function saysTooManyScheduled(error: MatrixError): boolean {
+  return TOO_MANY_SCHEDULED_MESSAGE.test(readErrorReply(error).message ?? "");
 }
 
 /** `M_MAX_DELAY_EXCEEDED` and the 2026-03 unstable spelling `ORG.MATRIX.MSC4140_MAX_DELAY_EXCEEDED`. */
@@ -136,10 +153,10 @@ export function mapDelayedEventError(error: unknown, context: ErrorMappingContex
     body: error.body,
   };
   const what = `${facts.errcode ?? "HTTP"} ${error.status} while ${doing}`;
-  if (codeIs(facts.errcode, "MAX_DELAY_EXCEEDED")) {
+  if (codeIs(facts.errcode, "MAX_DELAY_EXCEEDED") || codeIs(facts.errcode, "DELAY_TOO_LARGE")) {
     return new DelayTooLongError(`The delay is longer than the server allows (${what})`, {
       ...details,
-      maxDelayMs: facts.maxDelayMs ?? context.maxDelayMs,
+      maxDelayMs: facts.maxDelayMs ?? context.maxDelayMs ?? facts.maxDelayMsFromMessage,
     });
   }
   if (codeIs(facts.errcode, "MAX_DELAYED_EVENTS_EXCEEDED")) {
@@ -156,7 +173,10 @@ export function mapDelayedEventError(error: unknown, context: ErrorMappingContex
     );
   }
   if (error.status === 429 || facts.errcode === "M_LIMIT_EXCEEDED") {
-    if (context.operation === "schedule" && context.atMaxScheduled === true) {
+    if (
+      context.operation === "schedule" &&
+      (context.atMaxScheduled === true || TOO_MANY_SCHEDULED_MESSAGE.test(facts.message ?? ""))
+    ) {
       return new TooManyDelayedEventsError(`Too many delayed events scheduled (${what})`, {
         ...details,
         retryAfterMs: error.retryAfterMs,
