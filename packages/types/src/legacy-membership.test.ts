@@ -211,6 +211,28 @@ describe("parseLegacyMembershipContent: precise errors", () => {
     );
   });
 
+  it("reads only own properties: __proto__ keys and inherited fields are not content", () => {
+    const viaJson = JSON.parse(
+      '{"__proto__":{"application":"m.call","call_id":"","device_id":"D"},"scope":"m.room"}',
+    );
+    expect(errorOf(parseLegacyMembershipContent(viaJson, alice)).path).toBe("content.application");
+    const inherited = Object.create({ application: "m.call", call_id: "", device_id: "D" });
+    inherited.scope = "m.room";
+    expect(errorOf(parseLegacyMembershipContent(inherited, alice)).path).toBe(
+      "content.application",
+    );
+  });
+
+  it("treats pseudonymous and cryptographic senders as opaque in the default memberId", () => {
+    for (const sender of [
+      "@Base64PublicKeyXXXX:example.org",
+      "l8Hft5qXKn1vfHrg3p4+MJZHJA5x6T3bDjLzHqT9r7E",
+    ]) {
+      const value = join(parseLegacyMembershipContent(legacySessionMembershipTemplate, { sender }));
+      expect(value.memberId).toBe(`${sender}:AAAAAAA`);
+    }
+  });
+
   it("does not throw on a hostile getter", () => {
     const content = Object.defineProperty({}, "application", {
       enumerable: true,
