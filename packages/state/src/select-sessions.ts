@@ -19,7 +19,7 @@ const cache = new WeakMap<
   { readonly now: number; readonly sessions: readonly RtcSessionRecord[] }
 >();
 
-function participantsOf(data: StateData, slot: SlotRecord, now: number): RtcSessionParticipant[] {
+function participantsOf(slot: SlotRecord, now: number): RtcSessionParticipant[] {
   const participants: RtcSessionParticipant[] = [];
   for (let node: StintList | undefined = slot.closedStints; node !== undefined; node = node.tail) {
     const { slotId: _slotId, ...participant } = node.head;
@@ -44,9 +44,11 @@ function participantsOf(data: StateData, slot: SlotRecord, now: number): RtcSess
       participants.push(base);
     }
   }
-  void data;
   return participants.sort(
-    (a, b) => a.joinTs - b.joinTs || (a.leaveTs ?? Infinity) - (b.leaveTs ?? Infinity),
+    (a, b) =>
+      a.joinTs - b.joinTs ||
+      (a.leaveTs ?? Number.POSITIVE_INFINITY) - (b.leaveTs ?? Number.POSITIVE_INFINITY) ||
+      (a.membershipKey < b.membershipKey ? -1 : a.membershipKey > b.membershipKey ? 1 : 0),
   );
 }
 
@@ -93,7 +95,7 @@ function slotSessions(data: StateData, slot: SlotRecord, now: number): readonly 
   const sessions: RtcSessionRecord[] = [];
   let group: RtcSessionParticipant[] = [];
   let groupEnd = Number.NEGATIVE_INFINITY;
-  for (const participant of participantsOf(data, slot, now)) {
+  for (const participant of participantsOf(slot, now)) {
     if (group.length > 0 && participant.joinTs > groupEnd) {
       sessions.push(buildSession(slot.slotId, group, now));
       group = [];
