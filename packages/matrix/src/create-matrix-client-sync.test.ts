@@ -54,7 +54,7 @@ describe("sync()", () => {
       const room = batch.rooms["!call:localhost"];
       expect(room?.membership).toBe("join");
       expect(room?.limited).toBe(true);
-      expect(room?.state.map((event) => event.event_id)).toEqual(["$create"]);
+      expect(room?.state.map((event) => event.event_id)).toEqual(["$create", "$alicejoin"]);
       expect(room?.timeline[0]?.room_id).toBe("!call:localhost");
       expect(room?.timeline[0]?.unsigned?.["org.matrix.msc4140.delay_id"]).toBe("syd_abc");
       expect(batch.rooms["!invited:localhost"]).toEqual({

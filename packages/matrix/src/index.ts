@@ -12,6 +12,8 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_SYNC_TIMEOUT_MS,
 } from "./create-matrix-client.js";
+export type { FromMatrixJsSdkOptions } from "./from-matrix-js-sdk.js";
+export { fromMatrixJsSdk } from "./from-matrix-js-sdk.js";
 export type { MatrixErrorInit, MatrixRequestTarget } from "./matrix-error.js";
 export {
   MatrixConnectionError,
@@ -19,6 +21,12 @@ export {
   MatrixPortError,
   MatrixResponseError,
 } from "./matrix-error.js";
+export type {
+  MatrixJsSdkClientLike,
+  MatrixJsSdkEventLike,
+  MatrixJsSdkRequestOptions,
+  MatrixJsSdkRoomLike,
+} from "./matrix-js-sdk-client-like.js";
 export { matrixPath } from "./matrix-path.js";
 export type {
   ClientEvent,

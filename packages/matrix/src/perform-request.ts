@@ -1,3 +1,4 @@
+import { guardRequest } from "./guard-request.js";
 import {
   MatrixConnectionError,
   MatrixError,
@@ -19,11 +20,6 @@ export interface HttpContext {
 
 /** Turns parsed JSON into the method's result, or `undefined` when the shape is wrong. */
 export type ResponseParser<T> = (json: unknown) => T | undefined;
-
-/** The abort reason of a signal, or a fresh `AbortError` when it has none. */
-export function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new DOMException("The operation was aborted.", "AbortError");
-}
 
 function buildUrl(context: HttpContext, request: MatrixRequest): string {
   let url = context.baseUrl + request.path;
@@ -124,48 +120,10 @@ export function performRequest<T>(
   request: MatrixRequest,
   parse: ResponseParser<T>,
 ): Promise<T> {
-  const callerSignal = request.signal;
   const target: MatrixRequestTarget = { method: request.method, path: request.path };
-  if (callerSignal?.aborted) return Promise.reject(abortReason(callerSignal));
-  const timeoutMs = request.timeoutMs ?? context.defaultTimeoutMs;
-  const controller = new AbortController();
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const onAbort = () => {
-      if (callerSignal) settle(() => reject(abortReason(callerSignal)));
-    };
-    const settle = (action: () => void) => {
-      if (settled) return;
-      settled = true;
-      if (timer !== undefined) clearTimeout(timer);
-      callerSignal?.removeEventListener("abort", onAbort);
-      action();
-      controller.abort();
-    };
-    callerSignal?.addEventListener("abort", onAbort, { once: true });
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      timer = setTimeout(() => {
-        settle(() =>
-          reject(
-            new MatrixConnectionError(
-              "timeout",
-              `The homeserver did not reply within ${timeoutMs} ms (${target.method} ${target.path})`,
-              target,
-            ),
-          ),
-        );
-      }, timeoutMs);
-    }
-    let exchanged: Promise<T>;
-    try {
-      exchanged = exchange(context, request, parse, controller.signal, target);
-    } catch (error) {
-      exchanged = Promise.reject(error);
-    }
-    exchanged.then(
-      (value) => settle(() => resolve(value)),
-      (error: unknown) => settle(() => reject(error)),
-    );
+  return guardRequest((signal) => exchange(context, request, parse, signal, target), {
+    signal: request.signal,
+    timeoutMs: request.timeoutMs ?? context.defaultTimeoutMs,
+    target,
   });
 }
