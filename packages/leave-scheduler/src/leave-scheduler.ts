@@ -657,7 +657,8 @@ export function createLeaveScheduler(options: LeaveSchedulerOptions): LeaveSched
         ? { cause: loss.cause }
         : { cause: loss.cause, reason: loss.reason };
     if (loss.cause === "membership-missing") membershipSent = false;
-    if (!allowsRejoin(context)) {
+    // A disconnect reaches here only when reportDisconnect already asked the policy.
+    if (loss.cause !== "disconnect" && !allowsRejoin(context)) {
       await runLeave(loss.cause);
       return;
     }

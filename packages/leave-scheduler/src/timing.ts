@@ -54,8 +54,8 @@ export const DELEGATED_LEAVE_TIMING: LeaveTiming = Object.freeze({
 /** The smallest delay the scheduler lowers to on `M_MAX_DELAY_EXCEEDED`. */
 export const MINIMUM_DELAY_MS = 1_000;
 
-/** The smallest local timeout for one restart request. */
-export const MINIMUM_RESTART_TIMEOUT_MS = 250;
+/** The smallest adaptive local timeout for one restart request. */
+export const MINIMUM_RESTART_TIMEOUT_MS = 500;
 
 function isPositiveInteger(value: number): boolean {
   return Number.isInteger(value) && value > 0;
@@ -116,9 +116,10 @@ export function restartIntervalForDelay(timing: LeaveTiming, delayMs: number): n
 }
 
 /**
- * The local timeout of the next restart: about four round trips (+250 ms) once a round trip was
- * measured, else the configured maximum; never more than the configured maximum, and never more
- * than the time left before the delayed leave fires (but at least {@link MINIMUM_RESTART_TIMEOUT_MS}).
+ * The local timeout of the next restart: four round trips + 250 ms (at least
+ * {@link MINIMUM_RESTART_TIMEOUT_MS}) once a round trip was measured, else the configured maximum;
+ * never more than the configured maximum. Before the deadline it is also cut to the time left, so
+ * the deadline is noticed when it passes (the request itself still reaches the server).
  */
 export function restartTimeoutFor(input: {
   readonly maximumMs: number;
@@ -128,9 +129,12 @@ export function restartTimeoutFor(input: {
   const adaptive =
     input.roundTripMs === undefined
       ? input.maximumMs
-      : Math.min(input.maximumMs, Math.max(500, Math.round(4 * input.roundTripMs + 250)));
+      : Math.min(
+          input.maximumMs,
+          Math.max(MINIMUM_RESTART_TIMEOUT_MS, Math.round(4 * input.roundTripMs + 250)),
+        );
   if (input.remainingMs <= 0) return adaptive;
-  return Math.max(MINIMUM_RESTART_TIMEOUT_MS, Math.min(adaptive, input.remainingMs));
+  return Math.max(1, Math.min(adaptive, input.remainingMs));
 }
 
 /**

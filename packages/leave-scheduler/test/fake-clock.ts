@@ -13,6 +13,8 @@ export interface FakeClock extends Clock {
   advance(ms: number): Promise<void>;
   /** The process slept for `ms`: time jumps, then every overdue timer fires late, at once. */
   jump(ms: number): Promise<void>;
+  /** Moves time without firing anything (the moment a laptop wakes, before any timer ran). */
+  skip(ms: number): void;
   /** Number of timers still scheduled. */
   pendingTimers(): number;
 }
@@ -65,6 +67,9 @@ export function createFakeClock(startTs = 1_700_000_000_000): FakeClock {
     async jump(ms) {
       now += ms;
       await runUntil(now);
+    },
+    skip(ms) {
+      now += ms;
     },
     pendingTimers: () => timers.size,
   };
