@@ -1,6 +1,12 @@
 import type { MatrixPort, MatrixRequest, RequestOptions } from "@mxrtc/matrix";
 import { MatrixConnectionError, MatrixError } from "@mxrtc/matrix";
 import {
+  checkContent,
+  checkDelay,
+  checkString,
+  requestOptions,
+} from "./check-delayed-event-input.js";
+import {
   type DelayedEventAction,
   type EndpointForm,
   endpointForms,
@@ -8,11 +14,7 @@ import {
   type ManageRequestInput,
   type ScheduleRequestInput,
 } from "./delayed-event-endpoints.js";
-import {
-  DelayedEventInputError,
-  DelayedEventResponseError,
-  DelayedEventsUnsupportedError,
-} from "./delayed-event-error.js";
+import { DelayedEventResponseError, DelayedEventsUnsupportedError } from "./delayed-event-error.js";
 import type {
   DelayedEventLimits,
   DelayedEventTransportV1,
@@ -62,40 +64,10 @@ function defaultTxnId(): string {
   return `mxrtc-de-${random}`;
 }
 
-function requestOptions(options: RequestOptions | undefined): RequestOptions {
-  return {
-    ...(options?.signal === undefined ? {} : { signal: options.signal }),
-    ...(options?.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-  };
-}
-
-function checkDelay(name: string, delayMs: unknown): number {
-  if (typeof delayMs !== "number" || !Number.isSafeInteger(delayMs) || delayMs <= 0) {
-    throw new DelayedEventInputError(
-      `${name} must be a positive whole number of milliseconds, got ${String(delayMs)}`,
-    );
-  }
-  return delayMs;
-}
-
-function checkContent(content: unknown): Record<string, unknown> {
-  if (typeof content !== "object" || content === null || Array.isArray(content)) {
-    throw new DelayedEventInputError("content must be a JSON object");
-  }
-  return content as Record<string, unknown>;
-}
-
 /** Map a failure, except the caller's own abort, which is rethrown as it came. */
 function fail(error: unknown, context: ErrorMappingContext, request: RequestOptions): unknown {
   if (request.signal?.aborted === true && error === request.signal.reason) return error;
   return mapDelayedEventError(error, context);
-}
-
-function checkString(name: string, value: unknown, allowEmpty = false): string {
-  if (typeof value !== "string" || (!allowEmpty && value.length === 0)) {
-    throw new DelayedEventInputError(`${name} must be a ${allowEmpty ? "" : "non-empty "}string`);
-  }
-  return value;
 }
 
 /**

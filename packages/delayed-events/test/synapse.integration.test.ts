@@ -236,8 +236,11 @@ describe("delayed events against a real Synapse", () => {
       );
     }
     expect(fired).toBeDefined();
-    const sticky = (fired?.sticky ?? fired?.msc4354_sticky) as { duration_ms?: number } | undefined;
-    expect(sticky?.duration_ms).toBe(600_000);
+    // Synapse 1.163 uses the unstable names on the event it sends.
+    expect(fired?.msc4354_sticky).toEqual({ duration_ms: 600_000 });
+    expect((fired?.unsigned as Record<string, unknown>)["org.matrix.msc4140.delay_id"]).toBe(
+      delayId,
+    );
   });
 
   it('api: "stable" on Synapse: every stable form unrecognised → unsupported', async () => {
@@ -262,6 +265,7 @@ describe("delayed events against a real Synapse", () => {
 
   it("a server advertising stable but speaking unstable: falls back per operation and works", async () => {
     const diagnostics: string[] = [];
+    const answers: unknown[] = [];
     const advertisingStable: Pick<MatrixPort, "request" | "versions" | "capabilities"> = {
       request: (request) => matrix.request(request),
       capabilities: (options) => matrix.capabilities(options),
@@ -275,7 +279,11 @@ describe("delayed events against a real Synapse", () => {
     };
     const fallback = createDelayedEventTransport({
       matrix: advertisingStable,
-      onDiagnostic: (message) => diagnostics.push(message),
+      onDiagnostic: (message, detail) => {
+        diagnostics.push(message);
+        if (MatrixError.isInstance(detail))
+          answers.push({ status: detail.status, errcode: detail.errcode });
+      },
     });
     expect((await fallback.limits()).api).toBe("stable");
     const stateKey = freshKey();
@@ -294,6 +302,11 @@ describe("delayed events against a real Synapse", () => {
       'schedule: form "stable" not recognised, trying the next',
       'list: form "stable" not recognised, trying the next',
       'manage: form "stable" not recognised, trying the next',
+    ]);
+    expect(answers).toEqual([
+      OBSERVED.stableScheduleUnrecognized,
+      OBSERVED.stableScheduleUnrecognized,
+      OBSERVED.stableScheduleUnrecognized,
     ]);
   });
 });
