@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFakeFetch, hang, json, networkFailure, text } from "./__fixtures__/fake-fetch.js";
 import syncIncremental from "./__fixtures__/sync-incremental.json";
 import syncInitial from "./__fixtures__/sync-initial.json";
+import unknownToken from "./__fixtures__/unknown-token.json";
 import { createMatrixClient } from "./create-matrix-client.js";
 import { MatrixError } from "./matrix-error.js";
 import type { SyncBatch } from "./matrix-port.js";
@@ -188,13 +189,7 @@ describe("sync()", () => {
 
   it("M_UNKNOWN_TOKEN ends the iterator with the MatrixError", async () => {
     const { fake, client } = setup();
-    fake.reply(
-      json(syncInitial),
-      json(
-        { errcode: "M_UNKNOWN_TOKEN", error: "Invalid access token passed.", soft_logout: false },
-        401,
-      ),
-    );
+    fake.reply(json(syncInitial), json(unknownToken, 401));
     const seen: SyncBatch[] = [];
     const error = await (async () => {
       for await (const batch of client.sync()) seen.push(batch);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import recordedSync from "./__fixtures__/sync-join-sticky-section.json";
 import { parseSyncResponse } from "./parse-sync-response.js";
 
 const context = { initial: false, receivedTs: 5 };
@@ -61,5 +62,25 @@ describe("parseSyncResponse", () => {
         return batch?.nextBatch === "s";
       }),
     );
+  });
+});
+
+describe("parseSyncResponse on a recorded Synapse reply", () => {
+  it("reads the unstable msc4354_sticky section of a newly joined user's initial sync", () => {
+    const [roomId] = Object.keys(recordedSync.rooms.join);
+    const batch = parseSyncResponse(recordedSync, { initial: true, receivedTs: 1 });
+    const room = batch?.rooms[roomId ?? ""];
+    expect(room?.membership).toBe("join");
+    expect(room?.limited).toBe(true);
+    expect(room?.timeline).toHaveLength(1);
+    expect(room?.sticky).toHaveLength(1);
+    expect(room?.sticky[0]).toMatchObject({
+      type: "org.matrix.msc4143.rtc.member",
+      content: { msc4354_sticky_key: "k" },
+      msc4354_sticky: { duration_ms: 600000 },
+      room_id: roomId,
+    });
+    expect(room?.sticky[0]?.unsigned?.msc4354_sticky_duration_ttl_ms).toEqual(expect.any(Number));
+    expect(room?.state.some((event) => event.type === "m.room.create")).toBe(true);
   });
 });
