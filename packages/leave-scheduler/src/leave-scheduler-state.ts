@@ -35,8 +35,8 @@ export type LeaveSchedulerState =
   | "closed";
 
 /**
- * Every allowed transition, `from → [to…]`. Any state may also go to `closed`
- * (`close({ leave: false })`); that is listed too.
+ * Every allowed transition, `from → [to…]`. Every state but `leaving` may go straight to
+ * `closed` (`close({ leave: false })`); a leave in progress always finishes at `left` first.
  *
  * @example
  * ```ts
@@ -52,10 +52,10 @@ export const LEAVE_SCHEDULER_TRANSITIONS: Readonly<
   joining: ["joined", "leaving", "closed"],
   joined: ["updating", "probably-left", "rearming", "leaving", "closed"],
   updating: ["joined", "rearming", "leaving", "closed"],
-  "probably-left": ["joined", "updating", "rearming", "leaving", "closed"],
+  "probably-left": ["joined", "rearming", "leaving", "closed"],
   rearming: ["rejoining", "leaving", "closed"],
-  rejoining: ["joined", "leaving", "closed"],
-  leaving: ["left", "closed"],
+  rejoining: ["joined", "rearming", "leaving", "closed"],
+  leaving: ["left"],
   left: ["arming", "closed"],
   closed: [],
 });

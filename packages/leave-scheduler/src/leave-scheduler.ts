@@ -922,7 +922,8 @@ export function createLeaveScheduler(options: LeaveSchedulerOptions): LeaveSched
       return enqueue(async () => {
         try {
           checkpoint(taskEpoch);
-          if (state !== "joined" && state !== "probably-left") {
+          // The queue runs an update only after the heartbeat settled: joined, or left.
+          if (state !== "joined") {
             throw new LeaveSchedulerError("invalid-state", `cannot update in state ${state}`);
           }
           advance(taskEpoch, "updating");

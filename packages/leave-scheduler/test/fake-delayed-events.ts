@@ -81,6 +81,7 @@ export function createFakeDelayedEvents(clock: FakeClock, log: string[] = []) {
   const scripts = new Map<Method, Reply[]>();
   const calls: Call[] = [];
   const fired: { delayId: string; ts: number }[] = [];
+  const lastSuccess = new Map<string, { ts: number; delayMs: number }>();
   let counter = 0;
   let fallback: ((call: Call) => Reply) | undefined;
 
@@ -104,6 +105,7 @@ export function createFakeDelayedEvents(clock: FakeClock, log: string[] = []) {
         runningSinceTs: clock.now(),
         status: "scheduled",
       });
+      lastSuccess.set(delayId, { ts: clock.now(), delayMs: call.delayMs ?? 0 });
       return { delayId };
     }
     const event = call.delayId === undefined ? undefined : events.get(call.delayId);
@@ -112,6 +114,7 @@ export function createFakeDelayedEvents(clock: FakeClock, log: string[] = []) {
       if (event.status === "sent") throw errors.notFound().error;
       if (event.status === "cancelled") throw errors.conflict().error;
       event.runningSinceTs = clock.now();
+      lastSuccess.set(event.delayId, { ts: clock.now(), delayMs: event.delayMs });
       return undefined;
     }
     if (call.method === "cancel") {
@@ -215,6 +218,19 @@ export function createFakeDelayedEvents(clock: FakeClock, log: string[] = []) {
     status(delayId: string): ServerEvent["status"] | undefined {
       settle();
       return events.get(delayId)?.status;
+    },
+    /** When the last successful schedule/restart of `delayId` would make it fire. */
+    successDeadline(delayId: string | undefined): number | undefined {
+      const success = delayId === undefined ? undefined : lastSuccess.get(delayId);
+      return success === undefined ? undefined : success.ts + success.delayMs;
+    },
+    /** The server fires it now, early (seen once in real tests ~1.5 s after a restart). */
+    fireNow(delayId: string | undefined): void {
+      const event = delayId === undefined ? undefined : events.get(delayId);
+      if (event?.status === "scheduled") {
+        event.status = "sent";
+        fired.push({ delayId: event.delayId, ts: clock.now() });
+      }
     },
     /** Scheduled events the server still holds. */
     liveIds(): string[] {

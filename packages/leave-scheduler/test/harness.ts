@@ -36,7 +36,12 @@ export function createHarness(overrides: Partial<LeaveSchedulerOptions> = {}) {
   const membershipReplies: Reply[] = [];
   const matrixReplies: Reply[] = [];
   /** Each membership write, with whether a live delayed leave of ours backed it at that moment. */
-  const membershipWrites: { ts: number; delayId: string | undefined; backed: boolean }[] = [];
+  const membershipWrites: {
+    ts: number;
+    delayId: string | undefined;
+    backed: boolean;
+    successDeadlineTs: number | undefined;
+  }[] = [];
   const directLeaves: { ts: number; eventType: string; content: Record<string, unknown> }[] = [];
 
   function reply(queue: Reply[], signal: AbortSignal | undefined): Promise<void> {
@@ -92,7 +97,12 @@ export function createHarness(overrides: Partial<LeaveSchedulerOptions> = {}) {
   const sendMembership = vi.fn(async ({ signal }: { signal: AbortSignal }) => {
     const delayId = scheduler?.delayId;
     log.push("membership");
-    membershipWrites.push({ ts: clock.now(), delayId, backed: server.isLive(delayId) });
+    membershipWrites.push({
+      ts: clock.now(),
+      delayId,
+      backed: server.isLive(delayId),
+      successDeadlineTs: server.successDeadline(delayId),
+    });
     await reply(membershipReplies, signal);
   });
 
