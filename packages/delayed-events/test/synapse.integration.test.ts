@@ -201,6 +201,24 @@ describe("delayed events against a real Synapse", () => {
     expect((await ownTransport.listScheduled()).length).toBe(1000);
   }, 120_000);
 
+  it("a refused token (M_UNKNOWN_TOKEN): management retries without it, the delay id is enough", async () => {
+    const stateKey = freshKey();
+    const { delayId } = await schedule(stateKey, 60_000, { via: "capability" });
+    const diagnostics: string[] = [];
+    const stranger = createDelayedEventTransport({
+      matrix: createMatrixClient({ baseUrl: synapse.baseUrl, accessToken: "not-a-token" }),
+      api: "unstable",
+      onDiagnostic: (message) => diagnostics.push(message),
+    });
+    await stranger.restart(delayId);
+    await stranger.send(delayId);
+    await waitForState(stateKey, 2000);
+    expect(await readState(stateKey)).toEqual({ via: "capability" });
+    expect(diagnostics).toContain("management call: access token refused, retrying without it");
+    const listing = await rejection(stranger.listScheduled());
+    expect(listing).toMatchObject({ code: "server", status: 401, errcode: "M_UNKNOWN_TOKEN" });
+  });
+
   it("an unknown delay id is not found for restart, cancel and send", async () => {
     for (const action of ["restart", "cancel", "send"] as const) {
       const error = await rejection(transport[action]("syd_doesnotexist"));
