@@ -6,7 +6,7 @@ import {
 } from "@mxrtc/types";
 import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
-import { type MembershipEntry, rememberEventId } from "./state-data.js";
+import { hasEventId, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
@@ -33,7 +33,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
   }
   const key = `state:${stateKey}`;
   const previous = draft.entries.get(key);
-  if (previous?.recentEventIds.includes(envelope.eventId)) {
+  if (hasEventId(previous?.recentEventIds, envelope.eventId)) {
     draft.diagnose(
       diagnosticFor(
         envelope,
@@ -45,33 +45,26 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     return;
   }
   const ts = envelope.originServerTs;
-  const base = {
-    key,
-    sender: envelope.sender,
-    eventId: envelope.eventId,
-    eventType: envelope.type,
-    originServerTs: ts,
-    recentEventIds: rememberEventId(previous?.recentEventIds ?? [], envelope.eventId),
-  };
+  const recent = rememberEventId(previous?.recentEventIds, envelope.eventId);
   const parsed = parseLegacyMembershipContent(envelope.content, { sender: envelope.sender });
   if (!parsed.ok) {
     draft.diagnose(
       diagnosticFor(envelope, "invalid-content", parsed.error.message, parsed.error.path),
     );
-    draft.writeEntry(
-      previous,
-      { ...base, status: "rejected" },
-      { ts, continuation: false, closeReason: "left" },
-    );
+    draft.writeEntry(previous, makeEntry(key, "rejected", envelope, recent, undefined, undefined), {
+      ts,
+      continuation: false,
+      closeReason: "left",
+    });
     return;
   }
   const content = parsed.value;
   if (content.kind === "leave") {
-    draft.writeEntry(
-      previous,
-      { ...base, status: "leave" },
-      { ts, continuation: false, closeReason: "left" },
-    );
+    draft.writeEntry(previous, makeEntry(key, "leave", envelope, recent, undefined, undefined), {
+      ts,
+      continuation: false,
+      closeReason: "left",
+    });
     return;
   }
   const deviceId = content.deviceId ?? "";
@@ -90,11 +83,11 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
         "state_key",
       ),
     );
-    draft.writeEntry(
-      previous,
-      { ...base, status: "rejected" },
-      { ts, continuation: false, closeReason: "left" },
-    );
+    draft.writeEntry(previous, makeEntry(key, "rejected", envelope, recent, undefined, undefined), {
+      ts,
+      continuation: false,
+      closeReason: "left",
+    });
     return;
   }
   if (content.focusSelection !== undefined && !KNOWN_FOCUS_SELECTIONS.has(content.focusSelection)) {
@@ -123,7 +116,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     previousMembership.memberId === membership.memberId &&
     previousMembership.deviceId === membership.deviceId &&
     previousMembership.createdTs === membership.createdTs;
-  const entry: MembershipEntry = { ...base, status: "join", membership };
+  const entry = makeEntry(key, "join", envelope, recent, undefined, membership);
   // First sight of this key (e.g. a room state snapshot): the member has counted since createdTs.
   const startTs = previous === undefined ? Math.min(createdTs, ts) : ts;
   draft.writeEntry(previous, entry, { ts, continuation, closeReason: "replaced", startTs });

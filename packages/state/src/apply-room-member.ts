@@ -1,5 +1,5 @@
 import { diagnosticFor, type EventEnvelope, isRecord } from "./event-envelope.js";
-import { rememberEventId } from "./state-data.js";
+import { hasEventId, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 /** Event type of room membership state. */
@@ -26,7 +26,7 @@ export function applyRoomMember(
     return;
   }
   const previous = draft.roomMembers.get(userId);
-  if (previous?.recentEventIds.includes(envelope.eventId)) {
+  if (hasEventId(previous?.recentEventIds, envelope.eventId)) {
     draft.diagnose(
       diagnosticFor(
         envelope,
@@ -70,7 +70,7 @@ export function applyRoomMember(
   draft.roomMembers = draft.roomMembers.set(userId, {
     membership,
     eventId: envelope.eventId,
-    recentEventIds: rememberEventId(previous?.recentEventIds ?? [], envelope.eventId),
+    recentEventIds: rememberEventId(previous?.recentEventIds, envelope.eventId),
   });
   draft.markChanged();
   if (wasJoined !== (membership === "join")) {

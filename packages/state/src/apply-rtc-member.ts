@@ -12,7 +12,7 @@ import {
   stickyDurationMs,
 } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
-import type { MembershipEntry } from "./state-data.js";
+import { type MembershipEntry, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
@@ -86,31 +86,35 @@ export function applyRtcMember(
       return;
     }
   }
-  const base = {
-    key,
-    sender: envelope.sender,
-    eventId: envelope.eventId,
-    eventType: envelope.type,
-    originServerTs: ts,
-    recentEventIds: [envelope.eventId],
-    stickyRank,
-  };
+  const recent = rememberEventId(undefined, envelope.eventId);
   if (!parsed.ok) {
-    reject(draft, envelope, previous, base, { code: "invalid-content", ...parsed.error });
+    reject(
+      draft,
+      envelope,
+      previous,
+      makeEntry(key, "rejected", envelope, recent, stickyRank, undefined),
+      { code: "invalid-content", ...parsed.error },
+    );
     return;
   }
   const content = parsed.value;
   if (content.kind === "leave") {
-    draft.writeEntry(
-      previous,
-      { ...base, status: "leave" },
-      { ts, continuation: false, closeReason: "left" },
-    );
+    draft.writeEntry(previous, makeEntry(key, "leave", envelope, recent, stickyRank, undefined), {
+      ts,
+      continuation: false,
+      closeReason: "left",
+    });
     return;
   }
   const problem = joinProblem(content as MembershipJoinContent, envelope.sender, stickyKey);
   if (problem !== undefined) {
-    reject(draft, envelope, previous, base, problem);
+    reject(
+      draft,
+      envelope,
+      previous,
+      makeEntry(key, "rejected", envelope, recent, stickyRank, undefined),
+      problem,
+    );
     return;
   }
   const previousMembership = previous?.status === "join" ? previous.membership : undefined;
@@ -126,7 +130,7 @@ export function applyRtcMember(
     expiresTs,
     membershipKey: key,
   });
-  const entry: MembershipEntry = { ...base, status: "join", membership };
+  const entry = makeEntry(key, "join", envelope, recent, stickyRank, membership);
   draft.writeEntry(previous, entry, { ts, continuation: sameMember, closeReason: "replaced" });
 }
 
@@ -144,15 +148,15 @@ function reject(
   draft: StateDraft,
   envelope: ReadyEnvelope,
   previous: MembershipEntry | undefined,
-  base: Omit<MembershipEntry, "status">,
+  rejected: MembershipEntry,
   problem: Problem,
 ): void {
   draft.diagnose(diagnosticFor(envelope, problem.code, problem.message, problem.path));
-  draft.writeEntry(
-    previous,
-    { ...base, status: "rejected" },
-    { ts: envelope.originServerTs, continuation: false, closeReason: "left" },
-  );
+  draft.writeEntry(previous, rejected, {
+    ts: envelope.originServerTs,
+    continuation: false,
+    closeReason: "left",
+  });
 }
 
 /** Why a parsed sticky/draft join must not count, or undefined when it may. */

@@ -1,7 +1,7 @@
 import { parseSlotContent, RTC_SLOT_EVENT_TYPE } from "@mxrtc/types";
 import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { isSlotOpen, touchSlot } from "./slot-record.js";
-import { rememberEventId, type SlotStateRecord } from "./state-data.js";
+import { hasEventId, rememberEventId, type SlotStateRecord } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 /**
@@ -28,7 +28,7 @@ export function applySlot(
   const field = envelope.type === RTC_SLOT_EVENT_TYPE ? "stableSlot" : "unstableSlot";
   const slot = draft.slot(slotId);
   const previous = slot[field];
-  if (previous?.recentEventIds.includes(envelope.eventId)) {
+  if (hasEventId(previous?.recentEventIds, envelope.eventId)) {
     draft.diagnose(
       diagnosticFor(
         envelope,
@@ -54,7 +54,7 @@ export function applySlot(
   const record: SlotStateRecord = {
     open: parsed.ok && parsed.value.status === "open",
     eventId: envelope.eventId,
-    recentEventIds: rememberEventId(previous?.recentEventIds ?? [], envelope.eventId),
+    recentEventIds: rememberEventId(previous?.recentEventIds, envelope.eventId),
   };
   const wasOpen = isSlotOpen(slot);
   const next = touchSlot(slot, { [field]: record }, undefined);

@@ -3,8 +3,6 @@ import { PersistentMap } from "./persistent-map.js";
 import { RtcStateError } from "./rtc-state-error.js";
 import type { StateData } from "./state-data.js";
 
-const brand = new WeakSet<object>();
-
 /**
  * The MatrixRTC state of one room: an immutable value produced by {@link applyEvent}.
  *
@@ -62,20 +60,41 @@ export function createRoomRtcState(options: CreateRoomRtcStateOptions): RoomRtcS
   });
 }
 
-/** Freeze and brand a new state value. Internal. */
+/** The one class of state values; fields are never reassigned. Internal. */
+class StateValue implements StateData {
+  readonly roomId: string;
+  readonly latestTs: number | undefined;
+  readonly maxDiagnostics: number;
+  readonly roomMembers: StateData["roomMembers"];
+  readonly entries: StateData["entries"];
+  readonly userKeys: StateData["userKeys"];
+  readonly slots: StateData["slots"];
+  readonly diagnostics: StateData["diagnostics"];
+
+  constructor(data: StateData) {
+    this.roomId = data.roomId;
+    this.latestTs = data.latestTs;
+    this.maxDiagnostics = data.maxDiagnostics;
+    this.roomMembers = data.roomMembers;
+    this.entries = data.entries;
+    this.userKeys = data.userKeys;
+    this.slots = data.slots;
+    this.diagnostics = data.diagnostics;
+  }
+}
+
+/** Build a new state value. Internal. */
 export function makeState(data: StateData): StateData {
-  const state = Object.freeze({ ...data });
-  brand.add(state);
-  return state;
+  return new StateValue(data);
 }
 
 /** The internal view of a state; throws {@link RtcStateError} for foreign values. Internal. */
 export function stateData(state: RoomRtcState): StateData {
-  if (typeof state !== "object" || state === null || !brand.has(state)) {
+  if (!(state instanceof StateValue)) {
     throw new RtcStateError(
       "invalid-state",
       "not a state created by createRoomRtcState/applyEvent",
     );
   }
-  return state as StateData;
+  return state;
 }

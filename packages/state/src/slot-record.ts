@@ -4,12 +4,14 @@ import type { RtcMembership } from "./rtc-membership.js";
 import type { MembershipEntry, SlotRecord, StateData } from "./state-data.js";
 
 /** Past this many pending changed keys a slot's cache is rebuilt from scratch instead. */
-const MAX_PENDING_KEYS = 64;
+const MAX_PENDING_KEYS = 16;
 
 /** A new, empty slot record. */
 export function emptySlot(slotId: string): SlotRecord {
   return {
     slotId,
+    stableSlot: undefined,
+    unstableSlot: undefined,
     members: PersistentMap.empty(),
     closedStints: undefined,
     memo: { sorted: [], minExpiresTs: Number.POSITIVE_INFINITY },
@@ -21,30 +23,59 @@ export function isSlotOpen(slot: SlotRecord | undefined): boolean {
   return slot?.stableSlot?.open === true || slot?.unstableSlot?.open === true;
 }
 
+/** Changes to a slot record. */
+export interface SlotChanges {
+  readonly members?: SlotRecord["members"];
+  readonly stableSlot?: SlotRecord["stableSlot"];
+  readonly unstableSlot?: SlotRecord["unstableSlot"];
+}
+
 /**
  * A copy of `slot` with `changes` applied whose cache can be derived from `slot`'s cache by
  * re-checking only `changedKeys`. Pass `changedKeys: undefined` to force a full rebuild.
  */
 export function touchSlot(
   slot: SlotRecord,
-  changes: Partial<Omit<SlotRecord, "slotId" | "memo">>,
+  changes: SlotChanges,
   changedKeys: readonly string[] | undefined,
 ): SlotRecord {
-  let derivation: SlotRecord["memo"]["derivation"];
+  let memo: SlotRecord["memo"] = {};
   if (changedKeys !== undefined) {
+    const pending = slot.memo.derivation;
     if (slot.memo.sorted !== undefined) {
-      derivation = { from: slot, changedKeys };
+      memo = { derivation: { from: slot, changedKeys } };
     } else if (
-      slot.memo.derivation !== undefined &&
-      slot.memo.derivation.changedKeys.length + changedKeys.length <= MAX_PENDING_KEYS
+      pending !== undefined &&
+      pending.changedKeys.length + changedKeys.length <= MAX_PENDING_KEYS
     ) {
-      derivation = {
-        from: slot.memo.derivation.from,
-        changedKeys: [...slot.memo.derivation.changedKeys, ...changedKeys],
+      memo = {
+        derivation: { from: pending.from, changedKeys: pending.changedKeys.concat(changedKeys) },
       };
     }
   }
-  return { ...slot, ...changes, memo: derivation === undefined ? {} : { derivation } };
+  return {
+    slotId: slot.slotId,
+    stableSlot: "stableSlot" in changes ? changes.stableSlot : slot.stableSlot,
+    unstableSlot: "unstableSlot" in changes ? changes.unstableSlot : slot.unstableSlot,
+    members: changes.members ?? slot.members,
+    closedStints: slot.closedStints,
+    memo,
+  };
+}
+
+/** A copy of `slot` with another closed-participation list (the candidate cache stays valid). */
+export function withClosedStint(
+  slot: SlotRecord,
+  closedStints: SlotRecord["closedStints"],
+): SlotRecord {
+  return {
+    slotId: slot.slotId,
+    stableSlot: slot.stableSlot,
+    unstableSlot: slot.unstableSlot,
+    members: slot.members,
+    closedStints,
+    memo: slot.memo,
+  };
 }
 
 /** Whether an entry counts, apart from expiry. */

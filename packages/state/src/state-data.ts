@@ -25,13 +25,58 @@ export interface MembershipEntry {
   readonly eventType: string;
   readonly originServerTs: number;
   /** Recent event ids written to this key (bounded), to ignore repeats. */
-  readonly recentEventIds: readonly string[];
+  readonly recentEventIds: RecentIds;
   /** Sticky only: the MSC4354 conflict rank `origin_server_ts + duration_ms`. */
-  readonly stickyRank?: number;
+  readonly stickyRank: number | undefined;
   /** Present when status is `join`. */
-  readonly membership?: RtcMembership;
+  readonly membership: RtcMembership | undefined;
   /** Present while the membership counts (joined, sender in room, slot open, not expired when last checked). */
-  readonly stint?: OpenStint;
+  readonly stint: OpenStint | undefined;
+}
+
+/** Build an entry with a fixed field order (one hidden class for every entry). */
+export function makeEntry(
+  key: string,
+  status: EntryStatus,
+  envelope: {
+    readonly sender: string;
+    readonly eventId: string;
+    readonly type: string;
+    readonly originServerTs: number;
+  },
+  recentEventIds: RecentIds,
+  stickyRank: number | undefined,
+  membership: RtcMembership | undefined,
+): MembershipEntry {
+  return {
+    key,
+    status,
+    sender: envelope.sender,
+    eventId: envelope.eventId,
+    eventType: envelope.type,
+    originServerTs: envelope.originServerTs,
+    recentEventIds,
+    stickyRank,
+    membership,
+    stint: undefined,
+  };
+}
+
+/** A copy of `entry` with another participation. */
+export function withStint(entry: MembershipEntry, stint: OpenStint | undefined): MembershipEntry {
+  if (entry.stint === stint) return entry;
+  return {
+    key: entry.key,
+    status: entry.status,
+    sender: entry.sender,
+    eventId: entry.eventId,
+    eventType: entry.eventType,
+    originServerTs: entry.originServerTs,
+    recentEventIds: entry.recentEventIds,
+    stickyRank: entry.stickyRank,
+    membership: entry.membership,
+    stint,
+  };
 }
 
 /** A finished participation, kept for session history. */
@@ -50,7 +95,7 @@ export interface StintList {
 export interface SlotStateRecord {
   readonly open: boolean;
   readonly eventId: string;
-  readonly recentEventIds: readonly string[];
+  readonly recentEventIds: RecentIds;
 }
 
 /** A mutable cache attached to one immutable {@link SlotRecord}. */
@@ -78,8 +123,8 @@ export interface SlotDerivation {
 /** Everything about one slot id. */
 export interface SlotRecord {
   readonly slotId: string;
-  readonly stableSlot?: SlotStateRecord;
-  readonly unstableSlot?: SlotStateRecord;
+  readonly stableSlot: SlotStateRecord | undefined;
+  readonly unstableSlot: SlotStateRecord | undefined;
   /** Join entries currently in this slot, by membership key. */
   readonly members: PersistentMap<MembershipEntry>;
   readonly closedStints: StintList | undefined;
@@ -90,7 +135,7 @@ export interface SlotRecord {
 export interface RoomMemberRecord {
   readonly membership: string;
   readonly eventId: string;
-  readonly recentEventIds: readonly string[];
+  readonly recentEventIds: RecentIds;
 }
 
 /** The full internal state. */
@@ -106,15 +151,44 @@ export interface StateData {
   readonly diagnostics: DiagnosticLog;
 }
 
-/** How many recent event ids each key remembers to ignore repeats. */
+/** How many recent event ids each key remembers (at least) to ignore repeats. */
 export const RECENT_EVENT_IDS = 16;
 
-/** Append an event id to a bounded recent list. */
-export function rememberEventId(recent: readonly string[], eventId: string): readonly string[] {
-  const next =
-    recent.length >= RECENT_EVENT_IDS
-      ? recent.slice(recent.length - RECENT_EVENT_IDS + 1)
-      : recent.slice();
-  next.push(eventId);
-  return next;
+/** The event ids recently written to one key, newest first (a persistent cons list). */
+export interface RecentIds {
+  readonly id: string;
+  readonly next: RecentIds | undefined;
+  readonly size: number;
+}
+
+/** Whether `eventId` was recently written to the key. */
+export function hasEventId(recent: RecentIds | undefined, eventId: string): boolean {
+  for (let node = recent; node !== undefined; node = node.next)
+    if (node.id === eventId) return true;
+  return false;
+}
+
+/** Remember `eventId`: O(1), trimmed back to {@link RECENT_EVENT_IDS} when it reaches twice that. */
+export function rememberEventId(recent: RecentIds | undefined, eventId: string): RecentIds {
+  let kept: RecentIds | undefined = recent;
+  if (kept !== undefined && kept.size >= 2 * RECENT_EVENT_IDS) {
+    const ids: string[] = [];
+    for (
+      let node: RecentIds | undefined = kept;
+      node !== undefined && ids.length < RECENT_EVENT_IDS - 1;
+      node = node.next
+    ) {
+      ids.push(node.id);
+    }
+    let trimmed: RecentIds | undefined;
+    for (let index = ids.length - 1; index >= 0; index--) {
+      trimmed = {
+        id: ids[index] as string,
+        next: trimmed,
+        size: trimmed === undefined ? 1 : trimmed.size + 1,
+      };
+    }
+    kept = trimmed;
+  }
+  return { id: eventId, next: kept, size: (kept?.size ?? 0) + 1 };
 }

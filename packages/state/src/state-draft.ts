@@ -8,7 +8,7 @@ import type { PersistentMap } from "./persistent-map.js";
 import { makeState } from "./room-rtc-state.js";
 import type { RtcDiagnostic } from "./rtc-diagnostic.js";
 import type { RtcSessionParticipant } from "./rtc-session-record.js";
-import { emptySlot, isSlotOpen, touchSlot } from "./slot-record.js";
+import { emptySlot, isSlotOpen, touchSlot, withClosedStint } from "./slot-record.js";
 import type {
   ClosedStint,
   MembershipEntry,
@@ -17,6 +17,7 @@ import type {
   SlotRecord,
   StateData,
 } from "./state-data.js";
+import { withStint } from "./state-data.js";
 
 /** Why a participation ended, when not by expiry. */
 export type CloseReason = NonNullable<RtcSessionParticipant["leaveReason"]>;
@@ -131,8 +132,7 @@ export class StateDraft {
       // Learnt after the fact (e.g. from a room state snapshot): it counted from startTs until it expired.
       this.closeStint(next, { startTs }, next.membership?.expiresTs ?? startTs, "expired");
     }
-    const { stint: _dropped, ...rest } = next;
-    const written: MembershipEntry = stint === undefined ? rest : { ...rest, stint };
+    const written = withStint(next, stint);
     this.entries = this.entries.set(key, written);
 
     const previousSlotId = previous?.status === "join" ? previous.membership?.slotId : undefined;
@@ -215,7 +215,7 @@ export class StateDraft {
       leaveReason: reason,
     });
     const slot = this.slot(membership.slotId);
-    this.putSlot({ ...slot, closedStints: { head: closed, tail: slot.closedStints } });
+    this.putSlot(withClosedStint(slot, { head: closed, tail: slot.closedStints }));
   }
 
   /** The new immutable state (or the base state when nothing changed). */

@@ -1,0 +1,174 @@
+/**
+ * Benchmark: 100,000 membership events applied one at a time at 10, 100 and 1,000 concurrent
+ * members, with and without a selectMemberships after each. Run: `pnpm bench` in packages/state.
+ */
+import { performance } from "node:perf_hooks";
+import {
+  applyEvent,
+  createRoomRtcState,
+  type RoomRtcState,
+  selectMemberships,
+} from "../src/index.js";
+
+const SLOT = "m.call#ROOM";
+const EVENTS = 100_000;
+const T0 = 1_760_000_000_000;
+
+type Dialect = "legacy" | "sticky";
+
+function user(index: number): string {
+  return `@user${index}:example.org`;
+}
+
+function membershipEvent(
+  dialect: Dialect,
+  index: number,
+  ts: number,
+  createdTs: number | undefined,
+  leave: boolean,
+  serial: number,
+) {
+  const sender = user(index);
+  if (dialect === "legacy") {
+    const content: Record<string, unknown> = leave
+      ? {}
+      : {
+          application: "m.call",
+          call_id: "",
+          device_id: "DEVICE",
+          expires: 14_400_000,
+          foci_preferred: [
+            {
+              type: "livekit",
+              livekit_service_url: "https://rtc.example.org/livekit/jwt",
+              livekit_alias: "!room:example.org",
+            },
+          ],
+          membershipID: `${sender}:DEVICE`,
+          focus_active: { type: "livekit", focus_selection: "oldest_membership" },
+          scope: "m.room",
+          ...(createdTs === undefined ? {} : { created_ts: createdTs }),
+        };
+    return {
+      type: "org.matrix.msc3401.call.member",
+      state_key: `_${sender}_DEVICE_m.call`,
+      sender,
+      event_id: `$e${serial}`,
+      origin_server_ts: ts,
+      content,
+    };
+  }
+  const memberId = `${sender}:DEVICE`;
+  return {
+    type: "org.matrix.msc4143.rtc.member",
+    sender,
+    event_id: `$e${serial}`,
+    origin_server_ts: ts,
+    msc4354_sticky: { duration_ms: 3_600_000 },
+    content: leave
+      ? { slot_id: SLOT, msc4354_sticky_key: memberId }
+      : {
+          application: { type: "m.call" },
+          slot_id: SLOT,
+          member: { device_id: "DEVICE", user_id: sender, id: memberId },
+          transports: {
+            published: [
+              { type: "livekit", livekit_service_url: "https://rtc.example.org/livekit/jwt" },
+            ],
+            can_subscribe: ["livekit"],
+          },
+          versions: [],
+          msc4354_sticky_key: memberId,
+        },
+  };
+}
+
+/** Room with `members` joined call members, plus a stream of refreshes (90 %), leaves and rejoins. */
+function scenario(dialect: Dialect, members: number) {
+  let state: RoomRtcState = createRoomRtcState({ roomId: "!room:example.org" });
+  let serial = 0;
+  let ts = T0;
+  const created: (number | undefined)[] = [];
+  for (let index = 0; index < members; index++) {
+    state = applyEvent(state, {
+      type: "m.room.member",
+      state_key: user(index),
+      sender: user(index),
+      event_id: `$m${index}`,
+      origin_server_ts: ts,
+      content: { membership: "join" },
+    });
+    state = applyEvent(state, membershipEvent(dialect, index, ts, undefined, false, serial++));
+    created[index] = ts;
+    ts += 1;
+  }
+  const left = new Array<boolean>(members).fill(false);
+  const stream: unknown[] = [];
+  let random = 42;
+  for (let count = 0; count < EVENTS; count++) {
+    random = (Math.imul(random, 1103515245) + 12345) >>> 0;
+    const index = random % members;
+    ts += 10;
+    if (left[index]) {
+      left[index] = false;
+      created[index] = ts;
+      stream.push(membershipEvent(dialect, index, ts, undefined, false, serial++));
+    } else if (random % 20 === 0) {
+      left[index] = true;
+      stream.push(membershipEvent(dialect, index, ts, undefined, true, serial++));
+    } else {
+      stream.push(membershipEvent(dialect, index, ts, created[index], false, serial++));
+    }
+  }
+  return { state, stream };
+}
+
+function run(
+  dialect: Dialect,
+  members: number,
+  select: boolean,
+): { perSecond: number; microseconds: number; active: number } {
+  const { state: initial, stream } = scenario(dialect, members);
+  let state = initial;
+  let active = 0;
+  const start = performance.now();
+  for (const event of stream) {
+    state = applyEvent(state, event);
+    if (select) {
+      const record = event as { origin_server_ts: number };
+      active = selectMemberships(state, { slotId: SLOT, now: record.origin_server_ts }).length;
+    }
+  }
+  const elapsed = performance.now() - start;
+  if (!select) active = selectMemberships(state, { slotId: SLOT, now: state.latestTs ?? 0 }).length;
+  return {
+    perSecond: (stream.length / elapsed) * 1000,
+    microseconds: (elapsed * 1000) / stream.length,
+    active,
+  };
+}
+
+// Warm up the JIT on a smaller run of every path.
+for (const dialect of ["legacy", "sticky"] as const) {
+  run(dialect, 100, false);
+  run(dialect, 100, true);
+}
+
+const rows: string[] = [];
+for (const dialect of ["legacy", "sticky"] as const) {
+  for (const members of [10, 100, 1000]) {
+    const apply = run(dialect, members, false);
+    const both = run(dialect, members, true);
+    rows.push(
+      `| ${dialect} | ${members.toLocaleString("en")} | ${Math.round(apply.perSecond).toLocaleString("en")} | ${apply.microseconds.toFixed(2)} | ${both.microseconds.toFixed(2)} | ${both.active} |`,
+    );
+  }
+}
+console.log(
+  `Node ${process.version}, ${EVENTS.toLocaleString("en")} membership events applied one at a time (90 % refreshes, 5 % leaves, 5 % rejoins)\n`,
+);
+console.log(
+  "| dialect | concurrent members | apply: events/s | apply: µs/event | apply + selectMemberships: µs/event | members at end |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
+for (const row of rows) console.log(row);
