@@ -1,0 +1,69 @@
+/**
+ * We write memberships with the @mxrtc/types writers (legacy state event, then sticky event);
+ * a running matrix-js-sdk 43 client in the same room must list us, and drop us when we leave.
+ */
+import { createCallRoom, joinRoom, registerUser } from "@mxrtc/stack";
+import { afterEach, expect, inject, it } from "vitest";
+import { type JsSdkMember, startJsSdkMember } from "../src/js-sdk-member.js";
+import { ourMember } from "../src/our-member.js";
+import { waitUntil } from "../src/wait-until.js";
+
+const synapse = inject("synapse");
+const started: JsSdkMember[] = [];
+
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((member) => member.stop()));
+});
+
+for (const dialect of ["legacy", "sticky"] as const) {
+  it(`matrix-js-sdk 43 lists our ${dialect} membership and drops it when we leave`, async () => {
+    const alice = await registerUser(synapse, { deviceId: "ALICEDEV" });
+    const bob = await registerUser(synapse, { deviceId: "BOBDEV" });
+    const roomId = await createCallRoom(synapse, alice);
+    await joinRoom(synapse, bob, roomId);
+    const jsSdk = await startJsSdkMember(synapse, alice, roomId);
+    started.push(jsSdk);
+    expect(jsSdk.memberships()).toEqual([]);
+
+    // A member id that is not the js-sdk default, so we see that js-sdk reads ours.
+    const memberId = `mxrtc-${dialect}-${bob.deviceId}`;
+    const us = ourMember(synapse, bob, roomId, { memberId });
+    const transport = {
+      type: "livekit",
+      livekit_service_url: "http://127.0.0.1:1/bob",
+      livekit_alias: roomId,
+    };
+    if (dialect === "legacy") await us.joinLegacy(transport);
+    else await us.joinSticky(transport);
+
+    const listed = await waitUntil(
+      () => jsSdk.memberships().find((membership) => membership.userId === bob.userId),
+      {
+        description: `js-sdk lists ${bob.userId}`,
+        explain: () => JSON.stringify(jsSdk.memberships().map((m) => m.userId)),
+      },
+    );
+    expect(jsSdk.memberships()).toHaveLength(1);
+    expect(listed.deviceId).toBe(bob.deviceId);
+    expect(listed.memberId).toBe(memberId);
+    expect(listed.slotId).toBe("m.call#ROOM");
+    expect(listed.transports).toEqual([transport]);
+    expect(listed.getTransport(listed)).toEqual(transport);
+    expect(jsSdk.activeTransport()).toEqual(transport);
+    if (dialect === "sticky") {
+      // js-sdk hashes [user_id, device_id, member.id] into the LiveKit identity.
+      expect(listed.rtcBackendIdentity).toMatch(/^[A-Za-z0-9+/]{43}$/);
+    } else {
+      expect(listed.rtcBackendIdentity).toBe(`${bob.userId}:${bob.deviceId}`);
+    }
+
+    if (dialect === "legacy") await us.leaveLegacy();
+    else await us.leaveSticky();
+    await waitUntil(
+      () =>
+        jsSdk.memberships().every((membership) => membership.userId !== bob.userId) || undefined,
+      { description: `js-sdk drops ${bob.userId} after our ${dialect} leave` },
+    );
+    expect(jsSdk.memberships()).toEqual([]);
+  });
+}
