@@ -343,6 +343,18 @@ describe("mapDelayedEventError directly", () => {
     expect((error as DelayTooLongError).maxDelayMs).toBeUndefined();
   });
 
+  it("Synapse's 403 'Sending delayed events has been disallowed' on scheduling → unsupported", () => {
+    const error = mapDelayedEventError(
+      matrixError(403, {
+        errcode: "M_FORBIDDEN",
+        error: "Sending delayed events has been disallowed",
+      }),
+      { operation: "schedule", delayMs: 1000 },
+    );
+    expect(DelayedEventsUnsupportedError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ status: 403, errcode: "M_FORBIDDEN" });
+  });
+
   it("404 outside management is a server error, not 'not found'", () => {
     const error = mapDelayedEventError(matrixError(404, { errcode: "M_NOT_FOUND" }), {
       operation: "list",

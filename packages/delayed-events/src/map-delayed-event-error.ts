@@ -78,6 +78,9 @@ export function readErrorReply(error: MatrixError): ErrorReplyFacts {
 /** Synapse's 429 for the per-user cap says so in its message (plain rate limiting says "Too Many Requests"). */
 const TOO_MANY_SCHEDULED_MESSAGE = /maximum number of delayed events/i;
 
+/** Synapse's 403 when delayed events are switched off: "Sending delayed events has been disallowed". */
+const DISALLOWED_MESSAGE = /delayed events has been disallowed/i;
+
 /** True when the reply's own message says the per-user cap of scheduled events is reached. */
 export function saysTooManyScheduled(error: MatrixError): boolean {
   return TOO_MANY_SCHEDULED_MESSAGE.test(readErrorReply(error).message ?? "");
@@ -197,6 +200,16 @@ export function mapDelayedEventError(error: unknown, context: ErrorMappingContex
   if (error.status === 409) {
     return new DelayedEventConflictError(
       `The action conflicts with how the delayed event ended (${what})`,
+      details,
+    );
+  }
+  if (
+    context.operation === "schedule" &&
+    error.status === 403 &&
+    DISALLOWED_MESSAGE.test(facts.message ?? "")
+  ) {
+    return new DelayedEventsUnsupportedError(
+      `The homeserver has delayed events switched off (${what})`,
       details,
     );
   }

@@ -256,9 +256,9 @@ describe("delayed events against a real Synapse", () => {
     expect(fired).toBeDefined();
     // Synapse 1.163 uses the unstable names on the event it sends.
     expect(fired?.msc4354_sticky).toEqual({ duration_ms: 600_000 });
-    expect((fired?.unsigned as Record<string, unknown>)["org.matrix.msc4140.delay_id"]).toBe(
-      delayId,
-    );
+    expect(
+      (fired?.unsigned as Record<string, unknown> | undefined)?.["org.matrix.msc4140.delay_id"],
+    ).toBe(delayId);
   });
 
   it('api: "stable" on Synapse: every stable form unrecognised → unsupported', async () => {
