@@ -326,6 +326,28 @@ describe("caller abort", () => {
     );
   });
 
+  it("one caller aborting during detection does not fail a concurrent caller", async () => {
+    let release: (value: typeof SYNAPSE_VERSIONS) => void = () => undefined;
+    const fake = createFakeMatrixPort({
+      versions: () =>
+        new Promise((resolve) => {
+          release = resolve;
+        }),
+      routes: { [`POST ${UNSTABLE}/delayed_events/d/restart`]: { body: {} } },
+    });
+    const transport = createDelayedEventTransport({ matrix: fake.port });
+    const controller = new AbortController();
+    const aborted = transport.restart("d", { signal: controller.signal });
+    const other = transport.restart("d");
+    const reason = new DOMException("stop", "AbortError");
+    controller.abort(reason);
+    expect(await rejection(aborted)).toBe(reason);
+    release(SYNAPSE_VERSIONS);
+    await other;
+    expect(fake.calls.versions).toBe(1);
+    expect(fake.requests).toHaveLength(1);
+  });
+
   it("passes signal and timeoutMs to the port", async () => {
     const fake = createFakeMatrixPort({
       routes: { [`POST ${UNSTABLE}/delayed_events/d/send`]: { body: {} } },

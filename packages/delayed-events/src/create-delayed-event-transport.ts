@@ -64,6 +64,26 @@ function defaultTxnId(): string {
   return `mxrtc-de-${random}`;
 }
 
+/** `promise`, or a rejection with the signal's reason as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Map a failure, except the caller's own abort, which is rethrown as it came. */
 function fail(error: unknown, context: ErrorMappingContext, request: RequestOptions): unknown {
   if (request.signal?.aborted === true && error === request.signal.reason) return error;
@@ -111,15 +131,18 @@ export function createDelayedEventTransport(
   async function detectApi(request?: RequestOptions): Promise<DelayedEventsApi> {
     if (mode !== "auto") return mode;
     if (!detected) {
+      // Shared by concurrent callers, so it carries no caller's signal (only the timeout); each
+      // caller still stops waiting when its own signal aborts.
+      const timeout = request?.timeoutMs === undefined ? {} : { timeoutMs: request.timeoutMs };
       detected = matrix
-        .versions(requestOptions(request))
+        .versions(timeout)
         .then((versions) => detectDelayedEventsApi(versions, options.stableSinceSpecVersion));
       detected.catch(() => {
         detected = undefined;
       });
     }
     try {
-      return await detected;
+      return await untilAborted(detected, request?.signal);
     } catch (error) {
       throw fail(error, { operation: "limits" }, requestOptions(request));
     }
