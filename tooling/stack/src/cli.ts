@@ -29,6 +29,8 @@ const USAGE = `usage: pnpm stack <command>
                                register a user on the running Synapse and print its access token
 cache: ${mxrtcCacheDir()} (set MXRTC_CACHE to move it)`;
 
+// A closed stdout (`pnpm stack up | head -1`) must not kill the CLI halfway through.
+for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
 const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
@@ -54,9 +56,12 @@ async function up(cacheDir: string, values: Record<string, unknown>): Promise<vo
     throw new StackError("invalid-argument", `invalid --port ${String(values.port)}`);
   }
   const livekit = values["livekit-service-url"];
+  const started = Date.now();
+  const { python } = await installSynapse({ log, cacheDir });
+  await ensureSynapseTemplate({ python, cacheDir, log });
   const dataDir = join(stackStateDir(cacheDir), "synapse-data");
   const synapse = await startSynapse({
-    log,
+    log: () => {}, // quiet until the state is recorded; figures are printed below
     cacheDir,
     dataDir,
     background: true,
@@ -66,17 +71,23 @@ async function up(cacheDir: string, values: Record<string, unknown>): Promise<vo
       ? { transports: [{ type: "livekit", livekit_service_url: livekit }] }
       : {}),
   });
-  if (synapse.pid === undefined) throw new StackError("start-failed", "synapse has no pid");
-  await writeSynapseState(cacheDir, {
-    pid: synapse.pid,
-    port: synapse.port,
-    baseUrl: synapse.baseUrl,
-    serverName: synapse.serverName,
-    registrationSharedSecret: synapse.registrationSharedSecret,
-    dataDir,
-    profile,
-    startedAt: new Date().toISOString(),
-  });
+  try {
+    if (synapse.pid === undefined) throw new StackError("start-failed", "synapse has no pid");
+    await writeSynapseState(cacheDir, {
+      pid: synapse.pid,
+      port: synapse.port,
+      baseUrl: synapse.baseUrl,
+      serverName: synapse.serverName,
+      registrationSharedSecret: synapse.registrationSharedSecret,
+      dataDir,
+      profile,
+      startedAt: new Date().toISOString(),
+    });
+  } catch (error) {
+    await synapse.stop();
+    throw error;
+  }
+  log(`synapse started in ${seconds(started)} (pid ${synapse.pid})`);
   log(`baseUrl: ${synapse.baseUrl}  (server name ${synapse.serverName}, profile ${profile})`);
   log(`data + logs: ${dataDir}`);
   log("register a user: pnpm stack register alice");
