@@ -17,6 +17,7 @@ export {
 } from "./select-memberships.js";
 export type { SlotSelectOptions } from "./select-options.js";
 export { type SelectSessionsOptions, selectSessions } from "./select-sessions.js";
+export { selectSlotIds } from "./select-slot-ids.js";
 export {
   type MemberTransport,
   selectMemberTransports,

@@ -19,6 +19,7 @@ import {
 import { applyEvents } from "./apply-event.js";
 import { createRoomRtcState, type RoomRtcState } from "./room-rtc-state.js";
 import { selectSessions } from "./select-sessions.js";
+import { selectSlotIds } from "./select-slot-ids.js";
 
 const SLOT = "m.call#ROOM";
 const joined = (...users: string[]) => users.map((user) => roomMember(user, "join", T0 - HOUR));
@@ -204,5 +205,6 @@ describe("selectSessions", () => {
       legacyJoin({ sender: ALICE, deviceId: "A", ts: T0 }),
     ]);
     expect(selectSessions(state).map((s) => s.slotId)).toEqual([SLOT, "io.example.game#ROOM"]);
+    expect(selectSlotIds(state)).toEqual(["io.example.game#ROOM", SLOT]);
   });
 });

@@ -89,7 +89,7 @@ function buildSession(
   return Object.freeze(session);
 }
 
-function slotSessions(data: StateData, slot: SlotRecord, now: number): readonly RtcSessionRecord[] {
+function slotSessions(slot: SlotRecord, now: number): readonly RtcSessionRecord[] {
   const cached = cache.get(slot);
   if (cached !== undefined && cached.now === now) return cached.sessions;
   const sessions: RtcSessionRecord[] = [];
@@ -140,9 +140,9 @@ export function selectSessions(
     throw new RtcStateError("invalid-options", "now must be a number");
   if (options.slotId !== undefined) {
     const slot = data.slots.get(options.slotId);
-    return slot === undefined ? [] : slotSessions(data, slot, now);
+    return slot === undefined ? [] : slotSessions(slot, now);
   }
   const all: RtcSessionRecord[] = [];
-  for (const slot of data.slots.values()) all.push(...slotSessions(data, slot, now));
+  for (const slot of data.slots.values()) all.push(...slotSessions(slot, now));
   return all.sort((a, b) => a.startTs - b.startTs || (a.slotId < b.slotId ? -1 : 1));
 }
