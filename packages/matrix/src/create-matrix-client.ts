@@ -22,7 +22,14 @@ import {
 import { syncLoop } from "./sync-loop.js";
 import { createTransactionIdGenerator } from "./transaction-ids.js";
 
-/** Options of {@link createMatrixClient}. */
+/**
+ * Options of {@link createMatrixClient}.
+ *
+ * @example
+ * ```ts
+ * const options: MatrixClientOptions = { baseUrl: "http://127.0.0.1:8008", accessToken, defaultTimeoutMs: 10_000 };
+ * ```
+ */
 export interface MatrixClientOptions {
   /** Homeserver base URL, e.g. `https://matrix.example.org`; a trailing slash is removed. */
   readonly baseUrl: string;
@@ -42,7 +49,16 @@ export interface MatrixClientOptions {
   readonly random?: () => number;
 }
 
-/** A {@link MatrixPort} over `fetch`, plus what it knows about its user. */
+/**
+ * A {@link MatrixPort} over `fetch`, plus what it knows about its user.
+ *
+ * @example
+ * ```ts
+ * const client: MatrixClient = createMatrixClient({ baseUrl, accessToken });
+ * await client.whoami();
+ * console.log(client.userId, client.deviceId);
+ * ```
+ */
 export interface MatrixClient extends MatrixPort {
   /** The user id: from the options, or once any `whoami()` succeeded; otherwise undefined. */
   readonly userId: string | undefined;

@@ -19,7 +19,14 @@ import {
   parseWhoami,
 } from "./response-shapes.js";
 
-/** Options of {@link fromMatrixJsSdk}. */
+/**
+ * Options of {@link fromMatrixJsSdk}.
+ *
+ * @example
+ * ```ts
+ * const matrix = fromMatrixJsSdk(client, { defaultTimeoutMs: 10_000 });
+ * ```
+ */
 export interface FromMatrixJsSdkOptions {
   /** Timeout of each request in ms; `0` disables. Default 30 000. */
   readonly defaultTimeoutMs?: number;

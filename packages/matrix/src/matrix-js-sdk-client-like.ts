@@ -38,6 +38,13 @@ export interface MatrixJsSdkRequestOptions {
  * A structural view of matrix-js-sdk's `MatrixClient`: the methods `fromMatrixJsSdk` calls and the
  * emitter it listens to (`ClientEvent.Sync`, `ClientEvent.Event`, `ClientEvent.ReceivedToDeviceMessage`,
  * `MatrixEventEvent.Decrypted`).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "matrix-js-sdk";
+ * const client: MatrixJsSdkClientLike = createClient({ baseUrl, accessToken, userId, deviceId });
+ * ```
+ * @see https://github.com/matrix-org/matrix-js-sdk
  */
 export interface MatrixJsSdkClientLike {
   readonly baseUrl: string;

@@ -4,7 +4,14 @@
  * `fromMatrixJsSdk` over an existing matrix-js-sdk client.
  */
 
-/** Options every request accepts. */
+/**
+ * Options every request accepts.
+ *
+ * @example
+ * ```ts
+ * await matrix.whoami({ signal: AbortSignal.timeout(5000), timeoutMs: 2000 });
+ * ```
+ */
 export interface RequestOptions {
   /** Aborts the request; the promise rejects with the signal's reason (an `AbortError`). */
   readonly signal?: AbortSignal;
@@ -86,7 +93,19 @@ export interface ToDeviceEvent {
   readonly content: Record<string, unknown>;
 }
 
-/** One `/sync` response, normalised. */
+/**
+ * One `/sync` response, normalised.
+ *
+ * @example
+ * ```ts
+ * for await (const batch of matrix.sync({ signal })) {
+ *   for (const [roomId, room] of Object.entries(batch.rooms)) {
+ *     state = applyEvents(state, [...room.state, ...room.timeline, ...room.sticky], { receivedTs: batch.receivedTs });
+ *   }
+ * }
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4354
+ */
 export interface SyncBatch {
   /** The token to continue from. */
   readonly nextBatch: string;
@@ -108,7 +127,18 @@ export interface SyncOptions extends RequestOptions {
   readonly filter?: string | Record<string, unknown>;
 }
 
-/** A raw client-server API request for {@link MatrixPort.request}. */
+/**
+ * A raw client-server API request for {@link MatrixPort.request}.
+ *
+ * @example
+ * ```ts
+ * await matrix.request({
+ *   method: "POST",
+ *   path: matrixPath`/_matrix/client/unstable/org.matrix.msc4140/delayed_events/${delayId}/restart`,
+ *   body: {},
+ * });
+ * ```
+ */
 export interface MatrixRequest extends RequestOptions {
   readonly method: "GET" | "PUT" | "POST" | "DELETE";
   /** e.g. `"/_matrix/client/v3/account/whoami"`, already percent-encoded (see `matrixPath`). */

@@ -5,6 +5,13 @@
  * @param header - the `Retry-After` header value, if any.
  * @param body - the parsed error body.
  * @param now - current time in ms since the epoch, for HTTP-dates.
+ *
+ * @example
+ * ```ts
+ * retryAfterMs("7", undefined, Date.now());                               // 7000
+ * retryAfterMs(null, { errcode: "M_LIMIT_EXCEEDED", retry_after_ms: 2500 }, Date.now()); // 2500
+ * ```
+ * @see https://spec.matrix.org/latest/client-server-api/#rate-limiting
  */
 export function retryAfterMs(
   header: string | null | undefined,

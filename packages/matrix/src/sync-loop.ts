@@ -1,9 +1,9 @@
 import { MatrixConnectionError, MatrixError, MatrixResponseError } from "./matrix-error.js";
 import type { SyncBatch } from "./matrix-port.js";
 
-/** Smallest retry delay of the sync loop, in ms. */
+/** Smallest retry delay of the sync loop, in ms (see {@link backoffDelayMs}). */
 export const SYNC_BACKOFF_MIN_MS = 1_000;
-/** Largest retry delay of the sync loop, in ms. */
+/** Largest retry delay of the sync loop, in ms (see {@link backoffDelayMs}). */
 export const SYNC_BACKOFF_MAX_MS = 30_000;
 
 /**
@@ -12,6 +12,13 @@ export const SYNC_BACKOFF_MAX_MS = 30_000;
  *
  * @param attempt - failures so far, starting at 0.
  * @param random - a number in [0, 1).
+ *
+ * @example
+ * ```ts
+ * backoffDelayMs(0, 0.5); // 1000
+ * backoffDelayMs(3, 0.5); // 8000
+ * backoffDelayMs(9, 0.5); // 30000
+ * ```
  */
 export function backoffDelayMs(attempt: number, random: number): number {
   const base = Math.min(SYNC_BACKOFF_MAX_MS, SYNC_BACKOFF_MIN_MS * 2 ** Math.max(0, attempt));
