@@ -102,3 +102,16 @@ export function createCountingFetch(inner: typeof fetch = globalThis.fetch): Cou
     },
   };
 }
+
+/**
+ * What kind of request this is, by endpoint: `PUT state` (membership and delayed state share the
+ * message rate limit), `POST delayed-event restart`, `GET versions`, ...
+ */
+export function requestKind(request: Pick<RecordedRequest, "method" | "path">): string {
+  const { method, path } = request;
+  if (path.includes("/delayed_events/")) return `${method} delayed-event ${path.split("/").at(-1)}`;
+  if (path.endsWith("/delayed_events")) return `${method} delayed-events list`;
+  if (/\/rooms\/[^/]+\/state\//.test(path)) return `${method} state`;
+  if (/\/rooms\/[^/]+\/send\//.test(path)) return `${method} send`;
+  return `${method} ${path.replace(/^\/_matrix\/client\/[^/]+\//, "")}`;
+}

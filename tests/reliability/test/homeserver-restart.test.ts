@@ -3,17 +3,24 @@
  * spurious leave, and the heartbeat resumes (a restart succeeds once Synapse is back, the scheduler
  * is joined again).
  */
+import { setTimeout as sleep } from "node:timers/promises";
 import { type SynapseHandle, startSynapse } from "@mxrtc/stack";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CALL_MEMBER_EVENT_TYPE, type CallMember, createCallMember } from "../src/call-member.js";
 import { type CallRoom, setUpCallRoom } from "../src/call-room.js";
+import { createCountingFetch } from "../src/counting-fetch.js";
 import { getStateEvents, isLiveMembershipContent } from "../src/raw-matrix.js";
 import { recordMeasurement } from "../src/record-measurement.js";
 import { waitUntil } from "../src/wait.js";
 
 /** Long enough to cover a graceful Synapse stop + DOWN_MS + start on a loaded 2-core machine. */
 const DELAY_MS = 20_000;
-const DOWN_MS = 2_000;
+/** The usual heartbeat cadence, so at least one heartbeat falls into the outage. */
+const RESTART_INTERVAL_MS = 6_000;
+/** Synapse goes down this long after a heartbeat... */
+const RESTART_AFTER_HEARTBEAT_MS = 3_000;
+/** ...and stays down this long (plus its stop and start time), covering the next heartbeat. */
+const DOWN_MS = 6_000;
 
 let synapse: SynapseHandle;
 let room: CallRoom;
@@ -34,6 +41,7 @@ describe("a homeserver restart shorter than the delay", () => {
   it("causes no spurious leave and the heartbeat resumes", async () => {
     const user = room.members[0];
     if (user === undefined) throw new Error("no member registered");
+    const counting = createCountingFetch();
     member = createCallMember({
       baseUrl: synapse.baseUrl,
       accessToken: user.accessToken,
@@ -41,6 +49,8 @@ describe("a homeserver restart shorter than the delay", () => {
       deviceId: user.deviceId,
       roomId: room.roomId,
       delayMs: DELAY_MS,
+      restartIntervalMs: RESTART_INTERVAL_MS,
+      fetch: counting.fetch,
     });
     const current = member;
     await current.join();
@@ -56,6 +66,7 @@ describe("a homeserver restart shorter than the delay", () => {
       },
     );
 
+    await sleep(RESTART_AFTER_HEARTBEAT_MS);
     const restartStartTs = Date.now();
     await synapse.restart({ downMs: DOWN_MS });
     const backTs = Date.now();
@@ -75,7 +86,13 @@ describe("a homeserver restart shorter than the delay", () => {
     // Outlast the delay counted from the last heartbeat before the restart: a leave that the
     // restart failed to prevent would have fired by now.
     const quietUntil = restartStartTs + DELAY_MS + 2_000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, quietUntil - Date.now())));
+    await sleep(Math.max(0, quietUntil - Date.now()));
+    const failedDuringOutage = counting.requests.filter(
+      (request) =>
+        request.startTs >= restartStartTs &&
+        request.startTs < backTs &&
+        (request.failure !== undefined || (request.status ?? 0) >= 500),
+    );
 
     const observerAccount = { baseUrl: synapse.baseUrl, accessToken: room.observer.accessToken };
     const memberships = await getStateEvents(observerAccount, room.roomId, CALL_MEMBER_EVENT_TYPE);
@@ -88,6 +105,7 @@ describe("a homeserver restart shorter than the delay", () => {
       downMs: DOWN_MS,
       outageMs,
       backToHeartbeatMs: resumedTs - backTs,
+      memberRequestsFailedDuringOutage: failedDuringOutage.length,
       observerFailedSyncs: room.watcher.failedSyncs,
       schedulerEvents: current.events
         .filter((event) => event.name !== "delayed-leave-restarted")

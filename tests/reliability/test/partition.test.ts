@@ -100,7 +100,11 @@ describe("a member cut off by a network partition", () => {
     stopPolling.abort();
     const report = await invariant;
     await Promise.all(pendingChecks);
-    const eventNames = member.events.map((event) => event.name);
+    const scheduledForKey = (await listDelayedEvents(direct)).filter((event) =>
+      hasDelayedLeave([event], target),
+    ).length;
+    await member.leave();
+    const leftOver = await listDelayedEvents(direct);
 
     recordMeasurement("partition", {
       delayMs: PROOF_DELAY_MS,
@@ -112,11 +116,21 @@ describe("a member cut off by a network partition", () => {
       violations: report.violations.length,
       appearances,
       ownSyncSawVanish: member.sawOwnMembershipVanish.length,
-      schedulerEvents: eventNames.filter((name) => name !== "delayed-leave-restarted"),
+      delayedLeavesForKeyAfterRejoin: scheduledForKey,
+      delayedEventsAfterLeave: leftOver.length,
+      schedulerEvents: member.events
+        .filter(
+          (event) => event.name !== "delayed-leave-restarted" && event.name !== "state-changed",
+        )
+        .map((event) => `${event.name} ${event.detail ?? ""}`),
     });
 
     expect(cutToEmptyMs).toBeLessThanOrEqual(PROOF_DELAY_MS + 2_000);
     expect(report.violations, "polls with a live membership and no delayed leave").toEqual([]);
+    expect(scheduledForKey, "exactly one delayed leave stands behind the rejoined membership").toBe(
+      1,
+    );
+    expect(leftOver, "delayed events left after leaving").toEqual([]);
     expect(report.livePolls, "the invariant was checked while joined").toBeGreaterThan(10);
     expect(appearances.length, "observer saw the join and the rejoin").toBeGreaterThanOrEqual(2);
     expect(
