@@ -1,3 +1,5 @@
+import type { LeaveTarget } from "./leave-scheduler-options.js";
+
 /**
  * Where the scheduler remembers the delay id of its current delayed leave.
  *
@@ -121,4 +123,18 @@ export function createLocalStorageDelayIdStorage(
       }
     },
   };
+}
+
+/**
+ * The storage key for a leave target: room, event type and state key (or sticky key).
+ *
+ * @example
+ * ```ts
+ * delayIdStorageKey({ kind: "state", roomId: "!r:hs", eventType: "t", stateKey: "k", content: {} }); // "!r:hs|t|k"
+ * ```
+ */
+export function delayIdStorageKey(leave: LeaveTarget): string {
+  if (leave.kind === "state") return `${leave.roomId}|${leave.eventType}|${leave.stateKey}`;
+  const sticky = leave.content.sticky_key ?? leave.content.msc4354_sticky_key;
+  return `${leave.roomId}|${leave.eventType}|${typeof sticky === "string" ? sticky : ""}`;
 }

@@ -15,12 +15,9 @@ export type {
 export {
   createLocalStorageDelayIdStorage,
   createMemoryDelayIdStorage,
-} from "./delay-id-storage.js";
-export {
-  createLeaveScheduler,
-  defaultRejoinPolicy,
   delayIdStorageKey,
-} from "./leave-scheduler.js";
+} from "./delay-id-storage.js";
+export { createLeaveScheduler } from "./leave-scheduler.js";
 export type { LeaveSchedulerErrorCode } from "./leave-scheduler-error.js";
 export { LeaveSchedulerError } from "./leave-scheduler-error.js";
 export type {
@@ -42,6 +39,7 @@ export type {
 } from "./leave-scheduler-options.js";
 export type { LeaveSchedulerState } from "./leave-scheduler-state.js";
 export { isAllowedTransition, LEAVE_SCHEDULER_TRANSITIONS } from "./leave-scheduler-state.js";
+export { defaultRejoinPolicy } from "./rejoin-policy.js";
 export type { LeaveTiming } from "./timing.js";
 export {
   DEFAULT_LEAVE_TIMING,

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errors } from "../test/fake-delayed-events.js";
-import { createHarness, ROOM_ID, STATE_LEAVE } from "../test/harness.js";
+import { createHarness, ROOM_ID } from "../test/harness.js";
 import { createMemoryDelayIdStorage } from "./delay-id-storage.js";
-import { createLeaveScheduler, defaultRejoinPolicy, delayIdStorageKey } from "./leave-scheduler.js";
 import { LeaveSchedulerError } from "./leave-scheduler-error.js";
 
 describe("join", () => {
@@ -315,119 +314,5 @@ describe("update", () => {
     expect(harness.scheduler.state).toBe("joined");
     expect(harness.payloads("error")).toHaveLength(1);
     expect(harness.payloads("error")[0]?.fatal).toBe(false);
-  });
-});
-
-describe("stored delay id", () => {
-  it("cancels the previous instance's delayed leave before arming", async () => {
-    const storage = createMemoryDelayIdStorage();
-    storage.set(delayIdStorageKey(STATE_LEAVE), "old-delay");
-    const harness = createHarness({ storage });
-    harness.server.seed("old-delay", 8000);
-    await harness.joined();
-    expect(harness.requests()).toEqual([
-      "cancel:old-delay",
-      "scheduleStateEvent",
-      "membership",
-      "restart:delay-1",
-    ]);
-    expect(harness.server.status("old-delay")).toBe("cancelled");
-    expect(storage.get(delayIdStorageKey(STATE_LEAVE))).toBe("delay-1");
-  });
-
-  it("accepts 404 for a stored id that already fired", async () => {
-    const storage = createMemoryDelayIdStorage();
-    storage.set(delayIdStorageKey(STATE_LEAVE), "gone");
-    const harness = createHarness({ storage });
-    await harness.joined();
-    expect(harness.requests().slice(0, 2)).toEqual(["cancel:gone", "scheduleStateEvent"]);
-    expect(harness.payloads("error")).toEqual([]);
-  });
-
-  it("carries on when the storage throws", async () => {
-    const harness = createHarness({
-      storage: {
-        get: () => {
-          throw new Error("quota");
-        },
-        set: async () => {
-          throw new Error("quota");
-        },
-      },
-    });
-    await harness.joined();
-    expect(harness.scheduler.state).toBe("joined");
-    expect(harness.payloads("error").map((event) => event.error.code)).toContain("storage-failed");
-  });
-
-  it("builds keys from room, type and state or sticky key", () => {
-    expect(delayIdStorageKey(STATE_LEAVE)).toBe(
-      `${ROOM_ID}|org.matrix.msc3401.call.member|_@alice:example.org_DEVICE_m.call`,
-    );
-    expect(
-      delayIdStorageKey({
-        kind: "sticky",
-        roomId: "!r",
-        eventType: "t",
-        content: { sticky_key: "s" },
-        stickyDurationMs: 1,
-      }),
-    ).toBe("!r|t|s");
-  });
-});
-
-describe("delegation hook", () => {
-  it("hands over every new delay id with its delay", async () => {
-    const delegations: unknown[] = [];
-    const harness = createHarness({ onDelegation: (delegation) => delegations.push(delegation) });
-    await harness.joined();
-    harness.server.script("restart", errors.notFound());
-    await harness.clock.advance(6000);
-    expect(delegations).toEqual([
-      { delayId: "delay-1", delayMs: 8000, roomId: ROOM_ID },
-      { delayId: "delay-2", delayMs: 8000, roomId: ROOM_ID },
-    ]);
-  });
-
-  it("turns a throwing hook into a non-fatal error event", async () => {
-    const harness = createHarness({
-      onDelegation: () => {
-        throw new Error("service down");
-      },
-    });
-    await harness.joined();
-    expect(harness.scheduler.state).toBe("joined");
-    expect(harness.payloads("error").map((event) => [event.error.code, event.fatal])).toEqual([
-      ["delegation-hook-failed", false],
-    ]);
-  });
-});
-
-describe("options", () => {
-  it("rejects bad timing and bad leave targets with typed errors", () => {
-    const base = createHarness();
-    const make = (extra: object) => () =>
-      createLeaveScheduler({
-        delayedEvents: base.server.transport,
-        matrix: base.matrix,
-        leave: STATE_LEAVE,
-        ...extra,
-      });
-    for (const extra of [
-      { delayMs: 0 },
-      { delayMs: 500 },
-      { restartIntervalMs: 9000 },
-      { delayMs: 1.5 },
-      { leave: { kind: "x" } },
-      { leave: { ...STATE_LEAVE, roomId: "" } },
-    ]) {
-      expect(make(extra)).toThrow(expect.objectContaining({ code: "invalid-options" }));
-    }
-  });
-
-  it("default rejoin policy rejoins on loss but not on a focus disconnect", () => {
-    expect(defaultRejoinPolicy({ cause: "delayed-leave-lost" })).toBe(true);
-    expect(defaultRejoinPolicy({ cause: "membership-missing" })).toBe(true);
-    expect(defaultRejoinPolicy({ cause: "disconnect", reason: "kicked" })).toBe(false);
   });
 });
