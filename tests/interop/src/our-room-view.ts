@@ -29,8 +29,13 @@ export function roomEventsOf(batch: SyncBatch, roomId: string): readonly ClientE
 }
 
 /**
- * One-shot read, as a freshly started client: `GET /rooms/{id}/state`, then the first `/sync`
- * batch (state, timeline and the MSC4354 sticky section), all applied to a new state.
+ * One-shot read, as a freshly started client: the first two `/sync` batches (state, timeline and
+ * the MSC4354 sticky section), then `GET /rooms/{id}/state` (the current state, applied last because
+ * it is the newest knowledge), all applied to a new state.
+ *
+ * @remarks Order matters: the reducer lets the last applied state event win and ignores an
+ * event id it has seen, so applying `/state` first and then an initial sync's `state` section
+ * (state at the start of the timeline) would resurrect a membership the timeline later ends.
  */
 export async function readRoomOnce(
   synapse: SynapseInfo,
@@ -43,17 +48,26 @@ export async function readRoomOnce(
     userId: user.userId,
     deviceId: user.deviceId,
   });
-  const roomState = await matrix.getRoomState(roomId);
-  let state = applyEvents(createRoomRtcState({ roomId }), roomState);
-  const events: ClientEvent[] = [...roomState];
+  let state = createRoomRtcState({ roomId });
+  const events: ClientEvent[] = [];
   const controller = new AbortController();
+  // Synapse caches an initial (since-less) /sync response per user for up to 2 minutes
+  // (SYNC_RESPONSE_CACHE_MS), so a second fresh read would get a stale snapshot: always follow
+  // the first batch with one incremental batch.
+  let batches = 0;
   for await (const batch of matrix.sync({ signal: controller.signal, timeoutMs: 0 })) {
     const batchEvents = roomEventsOf(batch, roomId);
     events.push(...batchEvents);
     state = applyEvents(state, batchEvents, { receivedTs: batch.receivedTs });
-    controller.abort();
-    break;
+    batches += 1;
+    if (batches === 2) {
+      controller.abort();
+      break;
+    }
   }
+  const roomState = await matrix.getRoomState(roomId);
+  events.push(...roomState);
+  state = applyEvents(state, roomState);
   return { state, events };
 }
 

@@ -90,5 +90,27 @@ for (const dialect of ["legacy", "sticky"] as const) {
       // (documented), while js-sdk's oldest.getTransport(oldest) is just the oldest's own.
       expect(selectTransport(state, { slotId: DEFAULT_SLOT_ID, now })).toBeUndefined();
     }
+
+    // js-sdk leaves: a fresh read of the room no longer lists the member.
+    await jsSdk.leave();
+    const after = await readRoomOnce(synapse, observer, roomId);
+    expect(selectMemberships(after.state, { slotId: DEFAULT_SLOT_ID, now: Date.now() })).toEqual(
+      [],
+    );
+    const leaves = after.events.filter(
+      (event) =>
+        (event.type === "org.matrix.msc3401.call.member" ||
+          event.type === "org.matrix.msc4143.rtc.member") &&
+        !("member" in event.content) &&
+        !("device_id" in event.content),
+    );
+    expect(leaves.length).toBeGreaterThanOrEqual(1);
+    console.log(
+      `[wire] js-sdk 43 ${dialect} leave:\n${JSON.stringify(
+        leaves.map((event) => normaliseEvent(event, names)),
+        null,
+        2,
+      )}`,
+    );
   });
 }

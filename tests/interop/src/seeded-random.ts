@@ -1,0 +1,20 @@
+/**
+ * A small seeded PRNG (mulberry32): the same seed gives the same sequence, so a failing random
+ * interop run can be replayed with `MXRTC_INTEROP_SEED=<seed>`.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** The seed from `MXRTC_INTEROP_SEED`, or a fresh one. */
+export function interopSeed(): number {
+  const fromEnvironment = Number(process.env.MXRTC_INTEROP_SEED);
+  return Number.isInteger(fromEnvironment) ? fromEnvironment : Date.now() % 2_147_483_647;
+}
