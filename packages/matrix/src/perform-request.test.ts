@@ -1,6 +1,12 @@
+import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createFakeFetch, hang, json, networkFailure, text } from "./__fixtures__/fake-fetch.js";
-import { MatrixConnectionError, MatrixError, MatrixResponseError } from "./matrix-error.js";
+import {
+  MatrixConnectionError,
+  MatrixError,
+  MatrixPortError,
+  MatrixResponseError,
+} from "./matrix-error.js";
 import { type HttpContext, performRequest } from "./perform-request.js";
 import { parseAny, parseWhoami } from "./response-shapes.js";
 
@@ -229,5 +235,30 @@ describe("performRequest error mapping", () => {
     } finally {
       process.off("unhandledRejection", onUnhandled);
     }
+  });
+});
+
+describe("performRequest on arbitrary replies", () => {
+  it("always settles with a result or one of the package's errors", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 200, max: 599 }),
+        fc.oneof(fc.string(), fc.json()),
+        fc.option(fc.string({ maxLength: 40 })),
+        async (status, body, retryAfter) => {
+          const { fake, get } = setup();
+          const headers: Record<string, string> =
+            retryAfter === null ? {} : { "Retry-After": retryAfter.replace(/[\r\n]/g, "") };
+          fake.reply(() => new Response(status === 204 ? null : body, { status, headers }));
+          const outcome = await get().then(
+            () => "ok",
+            (error: unknown) => (MatrixPortError.isInstance(error) ? "typed" : error),
+          );
+          if (outcome !== "ok" && outcome !== "typed") throw outcome;
+          if (status >= 300) expect(outcome).toBe("typed");
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
