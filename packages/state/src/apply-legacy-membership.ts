@@ -6,6 +6,7 @@ import {
 } from "@mxrtc/types";
 import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
+import { hashString } from "./persistent-map.js";
 import { hasEventId, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
@@ -32,7 +33,8 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     return;
   }
   const key = `state:${stateKey}`;
-  const previous = draft.entries.get(key);
+  const keyHash = hashString(key);
+  const previous = draft.entries.get(key, keyHash);
   if (hasEventId(previous?.recentEventIds, envelope.eventId)) {
     draft.diagnose(
       diagnosticFor(
@@ -51,20 +53,28 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     draft.diagnose(
       diagnosticFor(envelope, "invalid-content", parsed.error.message, parsed.error.path),
     );
-    draft.writeEntry(previous, makeEntry(key, "rejected", envelope, recent, undefined, undefined), {
-      ts,
-      continuation: false,
-      closeReason: "left",
-    });
+    draft.writeEntry(
+      previous,
+      makeEntry(key, keyHash, "rejected", envelope, recent, undefined, undefined),
+      {
+        ts,
+        continuation: false,
+        closeReason: "left",
+      },
+    );
     return;
   }
   const content = parsed.value;
   if (content.kind === "leave") {
-    draft.writeEntry(previous, makeEntry(key, "leave", envelope, recent, undefined, undefined), {
-      ts,
-      continuation: false,
-      closeReason: "left",
-    });
+    draft.writeEntry(
+      previous,
+      makeEntry(key, keyHash, "leave", envelope, recent, undefined, undefined),
+      {
+        ts,
+        continuation: false,
+        closeReason: "left",
+      },
+    );
     return;
   }
   const deviceId = content.deviceId ?? "";
@@ -83,11 +93,15 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
         "state_key",
       ),
     );
-    draft.writeEntry(previous, makeEntry(key, "rejected", envelope, recent, undefined, undefined), {
-      ts,
-      continuation: false,
-      closeReason: "left",
-    });
+    draft.writeEntry(
+      previous,
+      makeEntry(key, keyHash, "rejected", envelope, recent, undefined, undefined),
+      {
+        ts,
+        continuation: false,
+        closeReason: "left",
+      },
+    );
     return;
   }
   if (content.focusSelection !== undefined && !KNOWN_FOCUS_SELECTIONS.has(content.focusSelection)) {
@@ -116,7 +130,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     previousMembership.memberId === membership.memberId &&
     previousMembership.deviceId === membership.deviceId &&
     previousMembership.createdTs === membership.createdTs;
-  const entry = makeEntry(key, "join", envelope, recent, undefined, membership);
+  const entry = makeEntry(key, keyHash, "join", envelope, recent, undefined, membership);
   // First sight of this key (e.g. a room state snapshot): the member has counted since createdTs.
   const startTs = previous === undefined ? Math.min(createdTs, ts) : ts;
   draft.writeEntry(previous, entry, { ts, continuation, closeReason: "replaced", startTs });

@@ -12,6 +12,7 @@ import {
   stickyDurationMs,
 } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
+import { hashString } from "./persistent-map.js";
 import { type MembershipEntry, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
@@ -55,7 +56,8 @@ export function applyRtcMember(
     return;
   }
   const key = `sticky:${envelope.type}|${envelope.sender}|${stickyKey}`;
-  const previous = draft.entries.get(key);
+  const keyHash = hashString(key);
+  const previous = draft.entries.get(key, keyHash);
   const ts = envelope.originServerTs;
   const stickyRank = ts + (stickyDurationMs(envelope.raw, MAX_STICKY_DURATION_MS) ?? 0);
   if (previous !== undefined) {
@@ -92,18 +94,22 @@ export function applyRtcMember(
       draft,
       envelope,
       previous,
-      makeEntry(key, "rejected", envelope, recent, stickyRank, undefined),
+      makeEntry(key, keyHash, "rejected", envelope, recent, stickyRank, undefined),
       { code: "invalid-content", ...parsed.error },
     );
     return;
   }
   const content = parsed.value;
   if (content.kind === "leave") {
-    draft.writeEntry(previous, makeEntry(key, "leave", envelope, recent, stickyRank, undefined), {
-      ts,
-      continuation: false,
-      closeReason: "left",
-    });
+    draft.writeEntry(
+      previous,
+      makeEntry(key, keyHash, "leave", envelope, recent, stickyRank, undefined),
+      {
+        ts,
+        continuation: false,
+        closeReason: "left",
+      },
+    );
     return;
   }
   const problem = joinProblem(content as MembershipJoinContent, envelope.sender, stickyKey);
@@ -112,7 +118,7 @@ export function applyRtcMember(
       draft,
       envelope,
       previous,
-      makeEntry(key, "rejected", envelope, recent, stickyRank, undefined),
+      makeEntry(key, keyHash, "rejected", envelope, recent, stickyRank, undefined),
       problem,
     );
     return;
@@ -130,7 +136,7 @@ export function applyRtcMember(
     expiresTs,
     membershipKey: key,
   });
-  const entry = makeEntry(key, "join", envelope, recent, stickyRank, membership);
+  const entry = makeEntry(key, keyHash, "join", envelope, recent, stickyRank, membership);
   draft.writeEntry(previous, entry, { ts, continuation: sameMember, closeReason: "replaced" });
 }
 

@@ -158,9 +158,8 @@ export class PersistentMap<V> {
     readonly size: number,
   ) {}
 
-  /** The value stored under `key`, if any. */
-  get(key: string): V | undefined {
-    const hash = hashString(key);
+  /** The value stored under `key`, if any. Pass `hash` (= `hashString(key)`) when already known. */
+  get(key: string, hash: number = hashString(key)): V | undefined {
     let node: Child<V> = this.root;
     let depth = 0;
     for (;;) {
@@ -179,16 +178,16 @@ export class PersistentMap<V> {
   }
 
   /** A map with `key` set to `value`; returns `this` when nothing changes. */
-  set(key: string, value: V): PersistentMap<V> {
-    const leaf: Leaf<V> = { leaf: true, hash: hashString(key), key, value };
+  set(key: string, value: V, hash: number = hashString(key)): PersistentMap<V> {
+    const leaf: Leaf<V> = { leaf: true, hash, key, value };
     const outcome = setIn(this.root, leaf, 0);
     if (outcome.node === this.root) return this;
     return new PersistentMap(outcome.node, this.size + (outcome.added ? 1 : 0));
   }
 
   /** A map without `key`; returns `this` when it was absent. */
-  remove(key: string): PersistentMap<V> {
-    const replacement = removeIn(this.root, key, hashString(key), 0);
+  remove(key: string, hash: number = hashString(key)): PersistentMap<V> {
+    const replacement = removeIn(this.root, key, hash, 0);
     if (replacement === this.root) return this;
     return new PersistentMap(replacement ?? (EMPTY_BRANCH as Branch<V>), this.size - 1);
   }

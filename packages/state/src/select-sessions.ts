@@ -1,7 +1,7 @@
 import { type RoomRtcState, stateData } from "./room-rtc-state.js";
 import type { RtcSessionParticipant, RtcSessionRecord } from "./rtc-session-record.js";
 import { RtcStateError } from "./rtc-state-error.js";
-import type { SlotRecord, StateData, StintList } from "./state-data.js";
+import type { SlotRecord, StintList } from "./state-data.js";
 
 /** Options of {@link selectSessions}. */
 export interface SelectSessionsOptions {

@@ -19,6 +19,8 @@ export interface OpenStint {
 /** The latest event for one membership key, whatever it said. */
 export interface MembershipEntry {
   readonly key: string;
+  /** `hashString(key)`, computed once. */
+  readonly keyHash: number;
   readonly status: EntryStatus;
   readonly sender: string;
   readonly eventId: string;
@@ -37,6 +39,7 @@ export interface MembershipEntry {
 /** Build an entry with a fixed field order (one hidden class for every entry). */
 export function makeEntry(
   key: string,
+  keyHash: number,
   status: EntryStatus,
   envelope: {
     readonly sender: string;
@@ -50,6 +53,7 @@ export function makeEntry(
 ): MembershipEntry {
   return {
     key,
+    keyHash,
     status,
     sender: envelope.sender,
     eventId: envelope.eventId,
@@ -67,6 +71,7 @@ export function withStint(entry: MembershipEntry, stint: OpenStint | undefined):
   if (entry.stint === stint) return entry;
   return {
     key: entry.key,
+    keyHash: entry.keyHash,
     status: entry.status,
     sender: entry.sender,
     eventId: entry.eventId,

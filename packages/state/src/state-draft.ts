@@ -133,17 +133,19 @@ export class StateDraft {
       this.closeStint(next, { startTs }, next.membership?.expiresTs ?? startTs, "expired");
     }
     const written = withStint(next, stint);
-    this.entries = this.entries.set(key, written);
+    this.entries = this.entries.set(key, written, written.keyHash);
 
     const previousSlotId = previous?.status === "join" ? previous.membership?.slotId : undefined;
     const nextSlotId = written.status === "join" ? written.membership?.slotId : undefined;
     if (previousSlotId !== undefined && previousSlotId !== nextSlotId) {
       const slot = this.slot(previousSlotId);
-      this.putSlot(touchSlot(slot, { members: slot.members.remove(key) }, [key]));
+      this.putSlot(touchSlot(slot, { members: slot.members.remove(key, written.keyHash) }, [key]));
     }
     if (nextSlotId !== undefined) {
       const slot = this.slot(nextSlotId);
-      this.putSlot(touchSlot(slot, { members: slot.members.set(key, written) }, [key]));
+      this.putSlot(
+        touchSlot(slot, { members: slot.members.set(key, written, written.keyHash) }, [key]),
+      );
     }
 
     const previousUser = previous?.status === "join" ? previous.membership?.userId : undefined;
