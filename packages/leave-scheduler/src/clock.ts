@@ -16,8 +16,12 @@
 export interface Clock {
   /** The current time in Unix milliseconds. */
   now(): number;
-  /** Run `callback` once after `ms` milliseconds; returns a handle for {@link Clock.clearTimeout}. */
+
+  /**
+   * Run `callback` once after `ms` milliseconds; returns a handle for {@link Clock.clearTimeout}.
+   */
   setTimeout(callback: () => void, ms: number): unknown;
+
   /** Cancel a timer from {@link Clock.setTimeout}; unknown handles are ignored. */
   clearTimeout(handle: unknown): void;
 }

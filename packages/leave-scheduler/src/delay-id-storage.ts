@@ -24,6 +24,7 @@ import type { LeaveTarget } from "./leave-scheduler-options.js";
 export interface DelayIdStorage {
   /** The stored delay id for `key`, or undefined. */
   get(key: string): Promise<string | undefined> | string | undefined;
+
   /** Store `value` under `key`; `undefined` deletes the entry. */
   set(key: string, value: string | undefined): Promise<void> | void;
 }
@@ -72,6 +73,7 @@ export interface WebStorageLike {
 export interface LocalStorageDelayIdStorageOptions {
   /** Prepended to every key. Default `"mxrtc:leave-scheduler:"`. */
   readonly prefix?: string;
+
   /** The storage to use. Default `globalThis.localStorage`, looked up on each call. */
   readonly storage?: WebStorageLike;
 }

@@ -42,7 +42,9 @@ export function schedule(
   });
 }
 
-/** Writes the leave content directly (state event, or sticky event): the fallback when `send` fails. */
+/**
+ * Writes the leave content directly (state event, or sticky event): the fallback when `send` fails.
+ */
 export async function writeLeaveDirectly(core: SchedulerCore, signal: AbortSignal): Promise<void> {
   if (core.leaveTarget.kind === "state") {
     await core.options.matrix.sendStateEvent(

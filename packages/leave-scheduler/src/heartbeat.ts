@@ -38,7 +38,9 @@ export function scheduleHeartbeat(core: SchedulerCore): void {
   );
 }
 
-/** The heartbeat timer fired: report a passed deadline first (clock jump), then queue the restart. */
+/**
+ * The heartbeat timer fired: report a passed deadline first (clock jump), then queue the restart.
+ */
 export function onHeartbeatTimer(core: SchedulerCore): void {
   core.heartbeatTimer = undefined;
   if (core.closed || core.heartbeatQueued || core.pendingLoss !== undefined) return;
@@ -52,7 +54,10 @@ export function onHeartbeatTimer(core: SchedulerCore): void {
   void enqueue(core, () => heartbeatTask(core, taskEpoch));
 }
 
-/** One heartbeat: restart the delayed leave, retrying with back-off until it succeeds, is lost (then recover), or the scheduler moves on. */
+/**
+ * One heartbeat: restart the delayed leave, retrying with back-off until it succeeds, is lost (then
+ * recover), or the scheduler moves on.
+ */
 export async function heartbeatTask(core: SchedulerCore, taskEpoch: number): Promise<void> {
   core.heartbeatQueued = false;
   if (core.closed || taskEpoch !== core.epoch || core.pendingLoss !== undefined) return;
@@ -124,7 +129,11 @@ export async function heartbeatTask(core: SchedulerCore, taskEpoch: number): Pro
   }
   await recover(core, { cause: "delayed-leave-lost" }, taskEpoch);
 }
-/** The delayed leave or the membership is lost, or a focus disconnected: rejoin (re-arm first, then re-send) if the policy allows, else leave. */
+
+/**
+ * The delayed leave or the membership is lost, or a focus disconnected: rejoin (re-arm first, then
+ * re-send) if the policy allows, else leave.
+ */
 export async function recover(
   core: SchedulerCore,
   loss: { cause: RejoinCause; reason?: DisconnectReason },

@@ -94,7 +94,10 @@ export async function runLeave(core: SchedulerCore, cause: LeftCause): Promise<v
   core.emitter.emit("left", { method, cause });
 }
 
-/** Starts the leave: interrupts queued work (new epoch), moves to `leaving` at once, and queues {@link runLeave}. */
+/**
+ * Starts the leave: interrupts queued work (new epoch), moves to `leaving` at once, and queues
+ * {@link runLeave}.
+ */
 export function requestLeave(core: SchedulerCore, cause: LeftCause): Promise<void> {
   if (core.leavePromise) return core.leavePromise;
   if (core.closed || !writingStates.includes(core.state)) return Promise.resolve();

@@ -61,6 +61,7 @@ export type LeaveSchedulerErrorCode =
 export class LeaveSchedulerError extends Error {
   /** Cross-copy marker; see {@link LeaveSchedulerError.isInstance}. */
   readonly [marker] = true;
+
   /** What went wrong. */
   readonly code: LeaveSchedulerErrorCode;
 

@@ -64,12 +64,14 @@ export type LeftCause =
 export interface LeaveSchedulerEventMap {
   /** The state field changed. */
   "state-changed": { readonly from: LeaveSchedulerState; readonly to: LeaveSchedulerState };
+
   /** A new delayed leave is armed. `deadlineTs` is the earliest time the server may fire it. */
   "delayed-leave-scheduled": {
     readonly delayId: string;
     readonly delayMs: number;
     readonly deadlineTs: number;
   };
+
   /** A heartbeat (or a proof before a re-send) pushed the delayed leave back. */
   "delayed-leave-restarted": {
     readonly delayId: string;
@@ -82,10 +84,13 @@ export interface LeaveSchedulerEventMap {
    * `probablyLeft: false`: a later restart succeeded after all.
    */
   "probably-left": { readonly probablyLeft: boolean; readonly deadlineTs: number };
+
   /** About to re-arm and re-send the membership. */
   rejoining: { readonly cause: RejoinCause; readonly reason?: DisconnectReason };
+
   /** Something failed. `fatal: false` means the scheduler carries on. */
   error: { readonly error: LeaveSchedulerError; readonly fatal: boolean };
+
   /** The scheduler is out of the call. */
   left: { readonly method: LeaveMethod; readonly cause: LeftCause };
 }
@@ -98,7 +103,10 @@ export type LeaveSchedulerListener<Name extends LeaveSchedulerEventName> = (
   payload: LeaveSchedulerEventMap[Name],
 ) => void;
 
-/** A minimal typed emitter (internal). Listener exceptions are swallowed so they cannot break the state machine. */
+/**
+ * A minimal typed emitter (internal). Listener exceptions are swallowed so they cannot break the
+ * state machine.
+ */
 export function createEmitter() {
   const listeners = new Map<LeaveSchedulerEventName, Set<(payload: never) => void>>();
   return {

@@ -72,6 +72,7 @@ export interface LeaveDelegation {
  */
 export interface RejoinContext {
   readonly cause: RejoinCause;
+
   /** Set when `cause` is `"disconnect"`. */
   readonly reason?: DisconnectReason;
 }
@@ -111,14 +112,19 @@ export type SendMembership = (context: { readonly signal: AbortSignal }) => Prom
 export interface LeaveSchedulerOptions {
   /** MSC4140 transport used to schedule, restart, send and cancel the delayed leave. */
   readonly delayedEvents: DelayedEventTransportV1;
+
   /** Used only for the direct leave when sending the delayed leave fails. */
   readonly matrix: Pick<MatrixPort, "sendStateEvent" | "sendEvent">;
+
   /** The leave event to schedule. */
   readonly leave: LeaveTarget;
+
   /** Time source. Default {@link systemClock} (wraps the globals lazily, so fake timers work). */
   readonly clock?: Clock;
+
   /** Where to persist the delay id across reloads. Default: none (nothing persisted). */
   readonly storage?: DelayIdStorage;
+
   /** Storage key. Default {@link delayIdStorageKey}(leave). */
   readonly storageKey?: string;
   /**
@@ -126,6 +132,7 @@ export interface LeaveSchedulerOptions {
    * 5 s) instead of {@link DEFAULT_LEAVE_TIMING} (8 s / 6 s / 2 s). Default `false`.
    */
   readonly delegated?: boolean;
+
   /** Delay of the scheduled leave. Default 8000 (60000 when `delegated`). Minimum 1000. */
   readonly delayMs?: number;
   /**
@@ -139,19 +146,32 @@ export interface LeaveSchedulerOptions {
    * time left before the deadline.
    */
   readonly restartTimeoutMs?: number;
+
   /** Local timeout of schedule/send/cancel requests and of the direct leave. Default 5000. */
   readonly requestTimeoutMs?: number;
+
   /** Local timeout of one `sendMembership` call. Default 5000. */
   readonly membershipTimeoutMs?: number;
-  /** Retries of one operation step after network errors or 5xx. Default 8; reset on every operation (join, update, rejoin). */
+
+  /**
+   * Retries of one operation step after network errors or 5xx. Default 8; reset on every operation
+   * (join, update, rejoin).
+   */
   readonly maximumTransientRetries?: number;
+
   /** Retries of one operation step after rate limits. Default 10; reset like the above. */
   readonly maximumRateLimitRetries?: number;
+
   /** Attempts at lowering the delay on `M_MAX_DELAY_EXCEEDED` before giving up. Default 5. */
   readonly maximumDelayLowerings?: number;
+
   /** Source of jitter in [0, 1). Default `Math.random`. */
   readonly random?: () => number;
-  /** Called with every new delay id (after each arm). Default: none. Exceptions become `error` events. */
+
+  /**
+   * Called with every new delay id (after each arm). Default: none. Exceptions become `error`
+   * events.
+   */
   readonly onDelegation?: (delegation: LeaveDelegation) => void;
   /**
    * What a lost delayed leave, a vanished membership or a focus disconnect leads to. Default
@@ -174,12 +194,16 @@ export interface LeaveSchedulerOptions {
 export interface LeaveScheduler {
   /** The current state (a stored field). */
   readonly state: LeaveSchedulerState;
+
   /** The delay id of the current delayed leave, if one is armed. */
   readonly delayId: string | undefined;
+
   /** The current delay (lower than configured after `M_MAX_DELAY_EXCEEDED`). */
   readonly delayMs: number;
+
   /** The earliest time the server may fire the delayed leave, or undefined. */
   readonly deadlineTs: number | undefined;
+
   /** Hand this to a focus plugin: a terminal media loss sends the leave now (or rejoins). */
   readonly leavePort: LeavePortV1;
   /**
@@ -198,6 +222,7 @@ export interface LeaveScheduler {
    * policy allows). Ignored while a join/update/rejoin is queued or running, and unless joined.
    */
   membershipMissing(): void;
+
   /** Send the delayed leave now; on failure write the leave directly; cancel what remains. */
   leave(): Promise<void>;
   /**
@@ -206,6 +231,7 @@ export interface LeaveScheduler {
    * stored delay id stays for the next instance to cancel).
    */
   close(options?: { readonly leave?: boolean }): Promise<void>;
+
   /** Subscribe to an event; returns the unsubscribe function. */
   on<Name extends LeaveSchedulerEventName>(
     name: Name,

@@ -15,7 +15,9 @@ import { defaultRejoinPolicy } from "./rejoin-policy.js";
 import { createSchedulerTimers, type RetryBudget } from "./scheduler-timers.js";
 import { backoffMs, type LeaveTiming } from "./timing.js";
 
-/** The last successful schedule or restart: the delayed leave fires no earlier than `deadlineTs`. */
+/**
+ * The last successful schedule or restart: the delayed leave fires no earlier than `deadlineTs`.
+ */
 export interface Proof {
   readonly delayId: string;
   readonly sentTs: number;
@@ -42,36 +44,50 @@ export interface SchedulerCore {
   readonly rejoinPolicy: RejoinPolicy;
   readonly emitter: ReturnType<typeof createEmitter>;
   readonly timers: ReturnType<typeof createSchedulerTimers>;
+
   /** The state field; change it only through {@link setState}. */
   state: LeaveSchedulerState;
   closed: boolean;
-  /** Bumped by leave() and close(); a task started under an older epoch stops at its next checkpoint. */
+
+  /**
+   * Bumped by leave() and close(); a task started under an older epoch stops at its next
+   * checkpoint.
+   */
   epoch: number;
   delayId: string | undefined;
+
   /** The current delay; lowered after `M_MAX_DELAY_EXCEEDED`. */
   delayMs: number;
   proof: Proof | undefined;
+
   /** A membership may exist on the server (a write was attempted since the last leave). */
   membershipSent: boolean;
   sendMembership: SendMembership | undefined;
+
   /** Smoothed restart round trip. */
   roundTripMs: number | undefined;
   probablyLeft: boolean;
+
   /** Restart right away (after a membership write) instead of one interval after the last proof. */
   probeDue: boolean;
+
   /** The one ordered queue every operation runs in. */
   queue: Promise<unknown>;
+
   /** Join, update and rejoin operations queued or running (membershipMissing guard). */
   writesPending: number;
   heartbeatTimer: unknown;
   heartbeatQueued: boolean;
+
   /** A recovery asked for by membershipMissing() or reportDisconnect(), not yet started. */
   pendingLoss: { cause: RejoinCause; reason?: DisconnectReason } | undefined;
   disconnectReported: boolean;
   leavePromise: Promise<void> | undefined;
 }
 
-/** States in which a membership may exist or be on its way: leave() and the leave port act in them. */
+/**
+ * States in which a membership may exist or be on its way: leave() and the leave port act in them.
+ */
 export const writingStates: readonly LeaveSchedulerState[] = [
   "arming",
   "joining",
@@ -125,7 +141,10 @@ export function createSchedulerCore(
   };
 }
 
-/** Changes the state field and emits `state-changed`; an unlisted transition is reported as an internal error. */
+/**
+ * Changes the state field and emits `state-changed`; an unlisted transition is reported as an
+ * internal error.
+ */
 export function setState(core: SchedulerCore, to: LeaveSchedulerState): void {
   if (core.state === to) return;
   const from = core.state;
@@ -164,7 +183,9 @@ export function checkpoint(core: SchedulerCore, taskEpoch: number): void {
   if (core.closed || taskEpoch !== core.epoch) throw superseded(core);
 }
 
-/** {@link checkpoint}, then {@link setState}: a task never moves the state after it was superseded. */
+/**
+ * {@link checkpoint}, then {@link setState}: a task never moves the state after it was superseded.
+ */
 export function advance(core: SchedulerCore, taskEpoch: number, to: LeaveSchedulerState): void {
   checkpoint(core, taskEpoch);
   setState(core, to);
@@ -180,7 +201,10 @@ export function enqueue<T>(core: SchedulerCore, task: () => Promise<T>): Promise
   return result;
 }
 
-/** Persists (or with `undefined`, deletes) the delay id; failures become non-fatal `storage-failed` errors. */
+/**
+ * Persists (or with `undefined`, deletes) the delay id; failures become non-fatal `storage-failed`
+ * errors.
+ */
 export async function storageSet(core: SchedulerCore, value: string | undefined): Promise<void> {
   if (!core.options.storage) return;
   try {
@@ -232,7 +256,10 @@ export function enterProbablyLeft(core: SchedulerCore): void {
   });
 }
 
-/** A schedule or restart succeeded: back to `joined`, and `probably-left: false` if it had been reported. */
+/**
+ * A schedule or restart succeeded: back to `joined`, and `probably-left: false` if it had been
+ * reported.
+ */
 export function clearProbablyLeft(core: SchedulerCore): void {
   if (core.state === "probably-left") setState(core, "joined");
   if (!core.probablyLeft) return;
@@ -349,6 +376,7 @@ export async function waitToRetry(
   }
   throw toSchedulerError(error, what);
 }
+
 /** Cancels the pending heartbeat timer, if any. */
 export function clearHeartbeatTimer(core: SchedulerCore): void {
   if (core.heartbeatTimer !== undefined) core.clock.clearTimeout(core.heartbeatTimer);

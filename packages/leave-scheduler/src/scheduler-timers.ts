@@ -75,7 +75,10 @@ export function createSchedulerTimers(clock: Clock) {
   };
 }
 
-/** A retry budget for one operation (internal); a fresh one per join, update and rejoin (js-sdk#5517). */
+/**
+ * A retry budget for one operation (internal); a fresh one per join, update and rejoin (js-
+ * sdk#5517).
+ */
 export interface RetryBudget {
   transient: number;
   rateLimited: number;

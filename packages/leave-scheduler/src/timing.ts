@@ -11,8 +11,10 @@ import { LeaveSchedulerError } from "./leave-scheduler-error.js";
 export interface LeaveTiming {
   /** The delay of the scheduled leave: the worst-case time from a crash to the leave. */
   readonly delayMs: number;
+
   /** Gap between the starts of two restarts (heartbeats). */
   readonly restartIntervalMs: number;
+
   /** Upper bound of the local timeout of one restart request. */
   readonly restartTimeoutMs: number;
 }
