@@ -19,6 +19,8 @@ const RTC_TYPES = new Set([
   "org.matrix.msc3401.call.member",
   "org.matrix.msc4143.rtc.member",
   "m.rtc.member",
+  "org.matrix.msc4143.rtc.slot",
+  "m.rtc.slot",
 ]);
 
 /** Events of one room in one sync batch, in the order the reducer should see them. */
@@ -75,7 +77,7 @@ export async function readRoomOnce(
 export interface OurRoomView {
   /** The reducer state as of the last applied batch. */
   readonly state: () => RoomRtcState;
-  /** Every call-membership event seen (for recording the wire format). */
+  /** Every call-membership and slot event seen (for recording the wire format). */
   readonly rtcEvents: () => readonly ClientEvent[];
   memberships(now?: number): readonly RtcMembership[];
   transport(now?: number): RtcTransport | undefined;
