@@ -60,7 +60,15 @@ export const LEAVE_SCHEDULER_TRANSITIONS: Readonly<
   closed: [],
 });
 
-/** True when `from → to` is in {@link LEAVE_SCHEDULER_TRANSITIONS}. */
+/**
+ * True when `from → to` is in {@link LEAVE_SCHEDULER_TRANSITIONS}.
+ *
+ * @example
+ * ```ts
+ * import { isAllowedTransition } from "@mxrtc/leave-scheduler";
+ * isAllowedTransition("idle", "joined"); // false: joining always arms first
+ * ```
+ */
 export function isAllowedTransition(from: LeaveSchedulerState, to: LeaveSchedulerState): boolean {
   return LEAVE_SCHEDULER_TRANSITIONS[from].includes(to);
 }

@@ -53,7 +53,16 @@ export const DELEGATED_LEAVE_TIMING: LeaveTiming = Object.freeze({
   restartTimeoutMs: 5_000,
 });
 
-/** The smallest delay the scheduler lowers to on `M_MAX_DELAY_EXCEEDED`. */
+/**
+ * The smallest delay the scheduler lowers to on `M_MAX_DELAY_EXCEEDED` (and the smallest
+ * `delayMs` it accepts).
+ *
+ * @example
+ * ```ts
+ * import { MINIMUM_DELAY_MS } from "@mxrtc/leave-scheduler";
+ * MINIMUM_DELAY_MS; // 1000
+ * ```
+ */
 export const MINIMUM_DELAY_MS = 1_000;
 
 /** The smallest adaptive local timeout for one restart request. */
@@ -68,6 +77,12 @@ function isPositiveInteger(value: number): boolean {
  *
  * @throws LeaveSchedulerError `"invalid-options"` when a value is not a positive whole number, the
  * delay is under {@link MINIMUM_DELAY_MS}, or the restart interval is not shorter than the delay.
+ *
+ * @example
+ * ```ts
+ * import { resolveLeaveTiming } from "@mxrtc/leave-scheduler";
+ * resolveLeaveTiming({ delayMs: 10_000 }); // { delayMs: 10000, restartIntervalMs: 7500, restartTimeoutMs: 2000 }
+ * ```
  */
 export function resolveLeaveTiming(options: {
   readonly delegated?: boolean | undefined;
