@@ -157,7 +157,7 @@ export interface StateData {
 }
 
 /** How many recent event ids each key remembers (at least) to ignore repeats. */
-export const RECENT_EVENT_IDS = 16;
+export const RECENT_EVENT_IDS = 4;
 
 /** The event ids recently written to one key, newest first (a persistent cons list). */
 export interface RecentIds {
