@@ -152,13 +152,15 @@ export function createCallMember(options: CallMemberOptions): CallMember {
       })) {
         const room = batch.rooms[options.roomId];
         if (room === undefined) continue;
-        for (const event of [...room.state, ...room.timeline]) {
-          if (event.type !== CALL_MEMBER_EVENT_TYPE || event.state_key !== stateKey) continue;
-          const live = typeof event.content.application === "string";
-          if (!live && wantJoined && !batch.initial) {
-            sawOwnMembershipVanish.push(Date.now());
-            scheduler.membershipMissing();
-          }
+        // Only the batch's last word on our state key counts (a rejoin may follow the leave).
+        const ours = [...room.state, ...room.timeline].filter(
+          (event) => event.type === CALL_MEMBER_EVENT_TYPE && event.state_key === stateKey,
+        );
+        const last = ours.at(-1);
+        if (last === undefined || batch.initial || !wantJoined) continue;
+        if (typeof last.content.application !== "string") {
+          sawOwnMembershipVanish.push(Date.now());
+          scheduler.membershipMissing();
         }
       }
     } catch (error) {

@@ -20,7 +20,7 @@ import {
   MatrixPortError,
   MatrixResponseError,
 } from "@mxrtc/matrix";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   MISBEHAVIOURS,
   type MisbehavingHomeserver,
@@ -28,6 +28,7 @@ import {
   startMisbehavingHomeserver,
   UNKNOWN_ERRCODE,
 } from "../src/misbehaving-homeserver.js";
+import { recordMeasurement } from "../src/record-measurement.js";
 import {
   trapUnhandledRejections,
   type UnhandledRejectionTrap,
@@ -38,6 +39,17 @@ const EVENT_TYPE = "org.matrix.msc3401.call.member";
 const STATE_KEY = "_@member:fake_DEVICE_m.call";
 
 let server: MisbehavingHomeserver;
+const observed: Record<string, unknown>[] = [];
+
+afterAll(() => {
+  recordMeasurement("bad-server", { observed });
+});
+
+function describeError(error: unknown): string {
+  if (typeof error !== "object" || error === null) return String(error);
+  const { name, code, message } = error as { name?: unknown; code?: unknown; message?: unknown };
+  return `${String(name)}(${String(code)}): ${String(message)}`;
+}
 let trap: UnhandledRejectionTrap;
 
 beforeEach(async () => {
@@ -204,7 +216,21 @@ describe.each(MISBEHAVIOURS)("a homeserver answering with %s", (behaviour) => {
       // A join that "succeeds" against a server that never armed the leave would be a lie.
       expect.fail(`join resolved although the server ${behaviour}`);
     }
-    expect(attempts / elapsedS, "schedule attempts per second").toBeLessThan(20);
+    observed.push({
+      behaviour,
+      case: "join",
+      outcome:
+        settled === undefined
+          ? "still retrying"
+          : settled.ok
+            ? "resolved"
+            : `rejected ${describeError(settled.error)}`,
+      attempts,
+      elapsedMs: Math.round(elapsedS * 1000),
+      errorEvents: errors.map(describeError),
+    });
+    // Bounded: no more than 20 attempts in the whole window (the scheduler's budget is 3 retries).
+    expect(attempts, "schedule attempts").toBeLessThanOrEqual(20);
     for (const error of errors) expect(LeaveSchedulerError.isInstance(error)).toBe(true);
     await expect(
       Promise.race([scheduler.close(), sleep(5_000).then(() => "close hung")]),
@@ -244,6 +270,15 @@ describe.each(MISBEHAVIOURS)("a homeserver answering with %s", (behaviour) => {
       check();
     });
     expect(spoiled.length, "heartbeats hit the misbehaving server").toBeGreaterThan(0);
+    observed.push({
+      behaviour,
+      case: "heartbeat",
+      spoiledRequests: spoiled.length,
+      spoiledForMs: behavingTs - spoiledFromTs,
+      recovered,
+      finalState: scheduler.state,
+      errorEvents: errors.map(describeError),
+    });
     expect(spoiled.length / ((behavingTs - spoiledFromTs) / 1000), "no spinning").toBeLessThan(20);
     expect(recovered, `back to joined with working heartbeats (state ${scheduler.state})`).toBe(
       true,
