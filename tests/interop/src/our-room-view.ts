@@ -43,7 +43,12 @@ export async function readRoomOnce(
   synapse: SynapseInfo,
   user: RegisteredUser,
   roomId: string,
-): Promise<{ state: RoomRtcState; events: readonly ClientEvent[] }> {
+): Promise<{
+  state: RoomRtcState;
+  events: readonly ClientEvent[];
+  /** The events that came in the MSC4354 sticky section (not the timeline). */
+  stickySection: readonly ClientEvent[];
+}> {
   const matrix = createMatrixClient({
     baseUrl: synapse.baseUrl,
     accessToken: user.accessToken,
@@ -52,6 +57,7 @@ export async function readRoomOnce(
   });
   let state = createRoomRtcState({ roomId });
   const events: ClientEvent[] = [];
+  const stickySection: ClientEvent[] = [];
   const controller = new AbortController();
   // Synapse caches an initial (since-less) /sync response per user for up to 2 minutes
   // (SYNC_RESPONSE_CACHE_MS), so a second fresh read would get a stale snapshot: always follow
@@ -60,6 +66,7 @@ export async function readRoomOnce(
   for await (const batch of matrix.sync({ signal: controller.signal, timeoutMs: 0 })) {
     const batchEvents = roomEventsOf(batch, roomId);
     events.push(...batchEvents);
+    stickySection.push(...(batch.rooms[roomId]?.sticky ?? []));
     state = applyEvents(state, batchEvents, { receivedTs: batch.receivedTs });
     batches += 1;
     if (batches === 2) {
@@ -70,7 +77,7 @@ export async function readRoomOnce(
   const roomState = await matrix.getRoomState(roomId);
   events.push(...roomState);
   state = applyEvents(state, roomState);
-  return { state, events };
+  return { state, events, stickySection };
 }
 
 /** A live view of the room through our own sync loop. */

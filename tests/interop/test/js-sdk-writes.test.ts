@@ -8,6 +8,7 @@ import { DEFAULT_SLOT_ID } from "@mxrtc/types";
 import { afterEach, expect, inject, it } from "vitest";
 import { type JsSdkMember, startJsSdkMember } from "../src/js-sdk-member.js";
 import { normaliseEvent } from "../src/normalise-event.js";
+import { ourMember } from "../src/our-member.js";
 import { readRoomOnce } from "../src/our-room-view.js";
 
 const synapse = inject("synapse");
@@ -89,6 +90,27 @@ for (const dialect of ["legacy", "sticky"] as const) {
       // Sticky members each publish on their own transport; @mxrtc/state names no shared one
       // (documented), while js-sdk's oldest.getTransport(oldest) is just the oldest's own.
       expect(selectTransport(state, { slotId: DEFAULT_SLOT_ID, now })).toBeUndefined();
+    }
+
+    if (dialect === "sticky") {
+      // A client joining later, after enough traffic that the membership is out of its initial
+      // timeline, gets it from the MSC4354 sticky section of /sync.
+      const observerClient = ourMember(synapse, observer, roomId).matrix;
+      for (let index = 0; index < 25; index += 1) {
+        await observerClient.sendEvent(roomId, "m.room.message", {
+          msgtype: "m.text",
+          body: `${index}`,
+        });
+      }
+      const late = await registerUser(synapse, { deviceId: "LATE" });
+      await joinRoom(synapse, late, roomId);
+      const lateRead = await readRoomOnce(synapse, late, roomId);
+      expect(lateRead.stickySection.map((event) => event.event_id)).toContain(their.eventId);
+      expect(
+        selectMemberships(lateRead.state, { slotId: DEFAULT_SLOT_ID, now: Date.now() }),
+      ).toMatchObject([
+        { eventId: their.eventId, memberId: their.memberId, createdTs: their.createdTs() },
+      ]);
     }
 
     // js-sdk leaves: a fresh read of the room no longer lists the member.
