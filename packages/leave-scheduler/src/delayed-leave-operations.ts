@@ -148,6 +148,13 @@ export async function arm(
       }
     }
   }
+  const stale = core.staleDelayId;
+  core.staleDelayId = undefined;
+  if (stale !== undefined && stale !== previous && stale !== core.delayId) {
+    // Normally answered 404. Should the server have been wrong, this old delayed leave would
+    // fire in a few seconds and knock out the membership we are about to send.
+    await cancelDelayedLeave(core, stale, undefined);
+  }
   if (previous !== undefined && previous !== core.delayId) {
     const gone = await cancelDelayedLeave(core, previous, freshBudget());
     if (!gone) {

@@ -102,7 +102,7 @@ export async function heartbeatTask(core: SchedulerCore, taskEpoch: number): Pro
       if (failure.kind === "not-found" || failure.kind === "conflict") {
         if (id === core.delayId) {
           if (failure.kind === "not-found") core.membershipSent = false; // the server fired it
-          await forgetDelayId(core);
+          await forgetDelayId(core, { stale: true });
         }
         break;
       }

@@ -12,25 +12,52 @@ import {
   writingStates,
 } from "./scheduler-core.js";
 
+/**
+ * Cancels our delayed leave while leaving, with up to two retries. If that fails, the stored id
+ * is kept so that the next `join` cancels it first.
+ */
+async function cancelOnLeave(core: SchedulerCore, id: string): Promise<void> {
+  const budget = {
+    transient: Math.max(0, core.maximumTransient - 2),
+    rateLimited: Math.max(0, core.maximumRateLimited - 2),
+  };
+  if (await cancelDelayedLeave(core, id, budget)) {
+    await forgetDelayId(core);
+    return;
+  }
+  core.delayId = undefined;
+  core.proof = undefined;
+  emitError(
+    core,
+    new LeaveSchedulerError(
+      "leave-failed",
+      `could not cancel the delayed leave ${id}; it fires on its own, and the next join cancels it`,
+    ),
+    false,
+  );
+}
+
 /** The leave itself: send the delayed leave, else write the leave directly, then clean up. */
 export async function runLeave(core: SchedulerCore, cause: LeftCause): Promise<void> {
   setState(core, "leaving");
   clearHeartbeatTimer(core);
+  const stale = core.staleDelayId;
+  core.staleDelayId = undefined;
+  if (stale !== undefined && stale !== core.delayId) {
+    // Said gone (404/409); should it still exist, sending it is exactly the leave we want.
+    await core.timers
+      .withTimeout(
+        (signal) => core.transport.send(stale, { signal }),
+        core.requestTimeoutMs,
+        "send",
+      )
+      .catch(() => undefined);
+  }
   const id = core.delayId;
   let method: LeaveMethod = "none";
   if (id !== undefined && !core.membershipSent) {
     method = "cancelled";
-    if (!(await cancelDelayedLeave(core, id, undefined))) {
-      emitError(
-        core,
-        new LeaveSchedulerError(
-          "leave-failed",
-          `could not cancel the delayed leave ${id}; it fires on its own`,
-        ),
-        false,
-      );
-    }
-    await forgetDelayId(core);
+    await cancelOnLeave(core, id);
   } else if (id !== undefined) {
     try {
       await core.timers.withTimeout(
@@ -50,8 +77,9 @@ export async function runLeave(core: SchedulerCore, cause: LeftCause): Promise<v
           "direct leave",
         );
         method = "direct";
-        if (!gone) await cancelDelayedLeave(core, id, undefined);
-        await forgetDelayId(core);
+        // Even after a 404/409: should the server have been wrong, a leftover delayed leave
+        // would knock out a later join on the same state key.
+        await cancelOnLeave(core, id);
       } catch (directError) {
         method = gone ? "none" : "delayed-leave-pending";
         if (gone) await forgetDelayId(core);

@@ -200,9 +200,10 @@ describe("heartbeat failures", () => {
     expect(harness.scheduler.state).toBe("probably-left");
     await harness.clock.advance(10_000);
     // The server fired the leave at 8 s; the restart at 16 s gets 404: re-arm, then re-send.
-    expect(harness.requests().slice(-4)).toEqual([
+    expect(harness.requests().slice(-5)).toEqual([
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);
@@ -254,9 +255,10 @@ describe("heartbeat failures", () => {
     await joinOutcome(harness, 0);
     harness.server.script("restart", errors.conflict());
     await harness.clock.advance(6000);
-    expect(harness.requests().slice(-4)).toEqual([
+    expect(harness.requests().slice(-5)).toEqual([
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);

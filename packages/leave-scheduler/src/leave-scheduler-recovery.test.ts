@@ -15,6 +15,7 @@ describe("delayed leave lost (404 on restart)", () => {
       "restart:delay-1",
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);
@@ -52,6 +53,33 @@ describe("delayed leave lost (404 on restart)", () => {
     ]);
     expect(harness.payloads("left")).toEqual([{ method: "none", cause: "failure" }]);
     expect(harness.sendMembership).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a 404 that was wrong", () => {
+  it("cancels the old delayed leave after re-arming, so it cannot knock out the new membership", async () => {
+    const harness = createHarness();
+    await harness.joined();
+    harness.server.script("restart", errors.lyingNotFound());
+    await harness.clock.advance(6000);
+    expect(harness.requests().slice(-5)).toEqual([
+      "restart:delay-1",
+      "scheduleStateEvent",
+      "cancel:delay-1",
+      "membership",
+      "restart:delay-2",
+    ]);
+    expect(harness.server.liveIds()).toEqual(["delay-2"]);
+  });
+
+  it("sends the old one on leave when the rejoin policy says never", async () => {
+    const harness = createHarness({ rejoin: "never" });
+    await harness.joined();
+    harness.server.script("restart", errors.lyingNotFound());
+    await harness.clock.advance(6000);
+    expect(harness.requests().slice(-2)).toEqual(["restart:delay-1", "send:delay-1"]);
+    expect(harness.server.liveIds()).toEqual([]);
+    expect(harness.scheduler.state).toBe("left");
   });
 });
 
@@ -128,9 +156,10 @@ describe("sleep/wake (js-sdk#5522)", () => {
     await harness.clock.advance(0);
     await updating;
     const afterWake = harness.log.slice(beforeSleep).filter((entry) => !entry.startsWith("state:"));
-    expect(afterWake.slice(0, 4)).toEqual([
+    expect(afterWake.slice(0, 5)).toEqual([
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);
@@ -149,6 +178,7 @@ describe("sleep/wake (js-sdk#5522)", () => {
     expect(afterWake.filter((entry) => !entry.startsWith("state:"))).toEqual([
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);

@@ -125,9 +125,11 @@ describe("property: random server replies", () => {
             else if (current.kind === "leave") keep(harness.scheduler.leave());
             else harness.server.fireNow(harness.scheduler.delayId);
           }
-          const closing = harness.scheduler.close(rejoin === "always" ? {} : { leave: false });
+          const closing = harness.scheduler
+            .close(rejoin === "always" ? {} : { leave: false })
+            .then(() => harness.server.liveIds());
           await harness.clock.advance(60_000);
-          await closing;
+          const liveAtClose = await closing;
           await Promise.all(settled);
           await harness.clock.advance(60_000);
 
@@ -142,6 +144,16 @@ describe("property: random server replies", () => {
             expect(isAllowedTransition(from, to), `${from} → ${to}`).toBe(true);
           }
           expect(harness.scheduler.state).toBe("closed");
+          if (rejoin === "always") {
+            // close() left: no delayed leave of ours may remain scheduled, unless a failure said so.
+            const reported = harness
+              .payloads("error")
+              .some(
+                (event) =>
+                  event.error.code === "leave-failed" || event.error.code === "request-failed",
+              );
+            if (!reported) expect(liveAtClose).toEqual([]);
+          }
           expect(harness.clock.pendingTimers()).toBe(0);
           const requestsAfterClose = harness.requests().length;
           await harness.clock.advance(60_000);

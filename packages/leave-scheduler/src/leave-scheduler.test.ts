@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errors } from "../test/fake-delayed-events.js";
-import { createHarness, ROOM_ID } from "../test/harness.js";
-import { createMemoryDelayIdStorage } from "./delay-id-storage.js";
+import { createHarness, ROOM_ID, STATE_LEAVE } from "../test/harness.js";
+import { createMemoryDelayIdStorage, delayIdStorageKey } from "./delay-id-storage.js";
 import { LeaveSchedulerError } from "./leave-scheduler-error.js";
 
 describe("join", () => {
@@ -121,12 +121,16 @@ describe("leave", () => {
     expect(harness.server.count("restart")).toBe(1);
   });
 
-  it("falls back to a direct leave without cancelling when send says 404", async () => {
+  it("falls back to a direct leave when send says 404, and still makes sure nothing is left", async () => {
     const harness = createHarness();
     await harness.joined();
     harness.server.script("send", errors.notFound());
     await harness.scheduler.leave();
-    expect(harness.requests().slice(-2)).toEqual(["send:delay-1", "direct-leave"]);
+    expect(harness.requests().slice(-3)).toEqual([
+      "send:delay-1",
+      "direct-leave",
+      "cancel:delay-1",
+    ]);
     expect(harness.directLeaves[0]?.content).toEqual({});
     expect(harness.payloads("left")).toEqual([{ method: "direct", cause: "leave" }]);
   });
@@ -144,12 +148,33 @@ describe("leave", () => {
     expect(harness.server.liveIds()).toEqual([]);
   });
 
-  it("treats 409 on send as finalised: direct leave, no cancel", async () => {
+  it("treats 409 on send as finalised: direct leave (the cancel then answers 409 too)", async () => {
     const harness = createHarness();
     await harness.joined();
     harness.server.script("send", errors.conflict());
     await harness.scheduler.leave();
-    expect(harness.requests().slice(-2)).toEqual(["send:delay-1", "direct-leave"]);
+    expect(harness.requests().slice(-3)).toEqual([
+      "send:delay-1",
+      "direct-leave",
+      "cancel:delay-1",
+    ]);
+    expect(harness.payloads("left")).toEqual([{ method: "direct", cause: "leave" }]);
+    expect(harness.payloads("error")).toEqual([]);
+  });
+
+  it("keeps the stored id for the next join when the final cancel fails", async () => {
+    const storage = createMemoryDelayIdStorage();
+    const harness = createHarness({ storage, maximumTransientRetries: 2 });
+    await harness.joined();
+    harness.server.script("send", errors.server(500));
+    harness.server.script("cancel", errors.network(), errors.network(), errors.network());
+    const leaving = harness.scheduler.leave();
+    await harness.clock.advance(10_000);
+    await leaving;
+    expect(harness.server.count("cancel")).toBe(3);
+    expect(harness.payloads("error").map((event) => event.error.code)).toEqual(["leave-failed"]);
+    expect(storage.get(delayIdStorageKey(STATE_LEAVE))).toBe("delay-1");
+    expect(harness.scheduler.delayId).toBeUndefined();
   });
 
   it("leaves the delayed leave to fire on its own when both fail", async () => {
@@ -289,9 +314,10 @@ describe("update", () => {
     const updating = harness.scheduler.update(harness.sendMembership);
     await harness.clock.advance(0);
     await updating;
-    expect(harness.requests().slice(-4)).toEqual([
+    expect(harness.requests().slice(-5)).toEqual([
       "restart:delay-1",
       "scheduleStateEvent",
+      "cancel:delay-1",
       "membership",
       "restart:delay-2",
     ]);

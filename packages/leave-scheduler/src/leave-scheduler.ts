@@ -223,7 +223,7 @@ export function createLeaveScheduler(options: LeaveSchedulerOptions): LeaveSched
             ? await writeMembership(core, taskEpoch, budget)
             : "lost";
           if (outcome === "lost") {
-            if (core.delayId !== undefined) await forgetDelayId(core);
+            if (core.delayId !== undefined) await forgetDelayId(core, { stale: true });
             core.membershipSent = false;
             await recover(core, { cause: "delayed-leave-lost" }, taskEpoch);
             if (core.state !== "joined")

@@ -113,6 +113,7 @@ describe("wiring with the real Matrix client and delayed-event transport", () =>
     expect(server.seen.slice(2)).toEqual([
       "POST /_matrix/client/unstable/org.matrix.msc4140/delayed_events/syn-1/restart",
       `PUT /_matrix/client/v3/rooms/${ROOM}/state/${TYPE}/${KEY} delay=8000`,
+      "POST /_matrix/client/unstable/org.matrix.msc4140/delayed_events/syn-1/cancel",
       `PUT /_matrix/client/v3/rooms/${ROOM}/state/${TYPE}/${KEY}`,
       "POST /_matrix/client/unstable/org.matrix.msc4140/delayed_events/syn-2/restart",
     ]);

@@ -83,6 +83,12 @@ export interface SchedulerCore {
   pendingLoss: { cause: RejoinCause; reason?: DisconnectReason } | undefined;
   disconnectReported: boolean;
   leavePromise: Promise<void> | undefined;
+  /**
+   * A delay id the server called gone (404/409 on restart). Cancelled, best effort, once the
+   * replacement is armed or on leave: should the 404 have been wrong, the old delayed leave would
+   * otherwise fire later and knock the new membership out.
+   */
+  staleDelayId: string | undefined;
 }
 
 /**
@@ -138,6 +144,7 @@ export function createSchedulerCore(
     pendingLoss: undefined,
     disconnectReported: false,
     leavePromise: undefined,
+    staleDelayId: undefined,
   };
 }
 
@@ -324,8 +331,15 @@ export async function adoptDelayId(core: SchedulerCore, id: string, sentTs: numb
   await storageSet(core, id);
 }
 
-/** The delayed leave is gone (sent, cancelled, fired): drop the id and the stored copy. */
-export async function forgetDelayId(core: SchedulerCore): Promise<void> {
+/**
+ * The delayed leave is gone (sent, cancelled, fired): drop the id and the stored copy. With
+ * `stale: true` (the server said 404/409 on restart), remember it for a best-effort cancel.
+ */
+export async function forgetDelayId(
+  core: SchedulerCore,
+  options: { readonly stale?: boolean } = {},
+): Promise<void> {
+  if (options.stale === true && core.delayId !== undefined) core.staleDelayId = core.delayId;
   core.delayId = undefined;
   core.proof = undefined;
   await storageSet(core, undefined);

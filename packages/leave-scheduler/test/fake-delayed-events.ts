@@ -35,6 +35,11 @@ interface ServerEvent {
 }
 
 export const errors = {
+  /** A 404 although the event is still scheduled (a proxy, a race on the server). */
+  lyingNotFound: () => ({
+    error: new DelayedEventNotFoundError("M_NOT_FOUND", { status: 404, errcode: "M_NOT_FOUND" }),
+    lie: true,
+  }),
   notFound: () => ({
     error: new DelayedEventNotFoundError("M_NOT_FOUND", { status: 404, errcode: "M_NOT_FOUND" }),
   }),
@@ -149,6 +154,23 @@ export function createFakeDelayedEvents(clock: FakeClock, log: string[] = []) {
           answer(call, reply.reply, signal).then(resolve, reject);
         }, reply.afterMs);
       });
+    }
+    // A scripted 404/409 is made true on the server: the event fired (404) or was finalised (409).
+    const event = call.delayId === undefined ? undefined : events.get(call.delayId);
+    const truthful = !("lie" in reply && reply.lie === true);
+    if (
+      truthful &&
+      event?.status === "scheduled" &&
+      DelayedEventNotFoundError.isInstance(reply.error)
+    ) {
+      event.status = "sent";
+      fired.push({ delayId: event.delayId, ts: clock.now() });
+    } else if (
+      truthful &&
+      event?.status === "scheduled" &&
+      DelayedEventConflictError.isInstance(reply.error)
+    ) {
+      event.status = "cancelled";
     }
     return Promise.reject(reply.error);
   }
