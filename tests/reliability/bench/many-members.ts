@@ -17,7 +17,9 @@ export interface ManyMembersResult {
   /** Time from the end of the call (half leave, half killed) until the observer saw no one. */
   readonly allGoneMs: number;
   readonly requestsPerMemberPerMinute: number;
+  /** Scheduler `error` events during the steady state. */
   readonly schedulerErrors: number;
+  /** `probably-left` (true) events during the steady state. */
   readonly probablyLeftEvents: number;
   /** CPU used by this process (all members + observer) during the steady state, in % of one core. */
   readonly membersCpuPercent: number;
@@ -131,7 +133,9 @@ export async function measureManyMembers(
       CALL_MEMBER_EVENT_TYPE,
     );
     const ghosts = state.filter((event) => isLiveMembershipContent(event.content)).length;
-    const events = simulated.flatMap((entry) => entry.member.events);
+    const events = simulated
+      .flatMap((entry) => entry.member.events)
+      .filter((event) => event.ts >= steadyStartTs && event.ts < steadyStartTs + steadyMs);
     return {
       members: options.members,
       minutes: steadyMs / 60_000,

@@ -77,7 +77,7 @@ if (cost !== undefined) {
       .map(([path, count]) => `${path}: ${count}`)
       .join(
         ", ",
-      )}); detection ${seconds(cost.detectionMs)} at delay ${seconds(cost.delayMs)} | ≤ ${JS_SDK_REQUESTS_PER_MINUTE}/min (matrix-js-sdk) at delay ≤ ${seconds(JS_SDK_DELAY_MS)} | ${cost.requestsPerMinute <= JS_SDK_REQUESTS_PER_MINUTE && cost.delayMs <= JS_SDK_DELAY_MS ? "met" : "missed"} |`,
+      )}); worst-case detection = delay ${seconds(cost.delayMs)}${crash === undefined ? "" : ` (crash runs: max ${seconds(maximum(crash.map((run) => run.killToEmptyMs)))})`} | ≤ ${JS_SDK_REQUESTS_PER_MINUTE}/min (matrix-js-sdk) at delay ≤ ${seconds(JS_SDK_DELAY_MS)} | ${cost.requestsPerMinute <= JS_SDK_REQUESTS_PER_MINUTE && cost.delayMs <= JS_SDK_DELAY_MS ? "met" : "missed"} |`,
   );
 }
 if (many !== undefined) {

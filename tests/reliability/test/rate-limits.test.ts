@@ -13,6 +13,7 @@ import { type CallMember, createCallMember } from "../src/call-member.js";
 import { type CallRoom, setUpCallRoom } from "../src/call-room.js";
 import { createCountingFetch, type RecordedRequest, requestKind } from "../src/counting-fetch.js";
 import { PROOF_DELAY_MS } from "../src/proof-settings.js";
+import { drainManagementBucketUntil, drainMessageBucket } from "../src/rate-limit-noise.js";
 import { rawRequest } from "../src/raw-matrix.js";
 import { recordMeasurement } from "../src/record-measurement.js";
 
@@ -39,33 +40,6 @@ afterAll(async () => {
   await synapse?.stop();
 });
 
-/**
- * Restarts the noisy device's own delayed event back to back (one at a time, 50 ms apart) until
- * `untilTs`: every management token the user's bucket (3, then 1/s) regains is taken at once, so a
- * heartbeat in that window gets 429. Returns how many noise requests were limited.
- */
-async function drainBucketUntil(
-  account: { baseUrl: string; accessToken: string },
-  delayId: string,
-  untilTs: number,
-): Promise<{ sent: number; limited: number }> {
-  let sent = 0;
-  let limited = 0;
-  while (Date.now() < untilTs) {
-    sent += 1;
-    await rawRequest(
-      account,
-      "POST",
-      `/_matrix/client/unstable/org.matrix.msc4140/delayed_events/${encodeURIComponent(delayId)}/restart`,
-      { body: {} },
-    ).catch(() => {
-      limited += 1;
-    });
-    await sleep(50);
-  }
-  return { sent, limited };
-}
-
 describe("under tight rate limits", () => {
   it("heartbeats keep the member in, nothing spins and Retry-After is honoured", async () => {
     const user = room.members[0];
@@ -80,22 +54,6 @@ describe("under tight rate limits", () => {
       { body: {} },
     );
     await sleep(3_500); // let the message bucket refill
-    // Drain the user's message bucket right before joining: the join's own requests (schedule
-    // the delayed leave, send the membership) meet 429 + Retry-After.
-    const drainedMessages = await Promise.all(
-      Array.from({ length: 5 }, (_unused, index) =>
-        rawRequest(
-          account,
-          "PUT",
-          `/_matrix/client/v3/rooms/${encodeURIComponent(room.roomId)}/send/io.mxrtc.test.noise/drain-${index}`,
-          { body: { index } },
-        ).then(
-          () => "sent",
-          (error: unknown) => String(error),
-        ),
-      ),
-    );
-
     const counting = createCountingFetch();
     member = createCallMember({
       baseUrl: synapse.baseUrl,
@@ -107,6 +65,13 @@ describe("under tight rate limits", () => {
       fetch: counting.fetch,
     });
     const current = member;
+    // Keep the user's message bucket drained while joining, until the join's own requests
+    // (schedule the delayed leave, send the membership) meet a 429 + Retry-After.
+    const messageDrain = drainMessageBucket(account, room.roomId, {
+      until: () => counting.requests.some((request) => request.status === 429),
+      maxMs: 4_000,
+    });
+    await messageDrain.drained;
     const joinStartTs = Date.now();
     await current.join();
     const joinMs = Date.now() - joinStartTs;
@@ -126,7 +91,7 @@ describe("under tight rate limits", () => {
         noiseResult.bursts += 1;
         noiseResult.burstTs.push(Date.now() - inCallStartTs);
         noiseRuns.push(
-          drainBucketUntil(account, noiseDelayId, nextHeartbeatTs + DRAIN_TRAIL_MS).then(
+          drainManagementBucketUntil(account, noiseDelayId, nextHeartbeatTs + DRAIN_TRAIL_MS).then(
             (result) => {
               noiseResult.sent += result.sent;
               noiseResult.limited += result.limited;
@@ -190,7 +155,7 @@ describe("under tight rate limits", () => {
         };
       }),
       joinMs,
-      drainedMessages,
+      drainedMessages: await messageDrain.finished,
       heartbeatTimeouts: requests.filter(
         (request) => request.path.endsWith("/restart") && request.failure !== undefined,
       ).length,
