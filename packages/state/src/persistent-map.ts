@@ -197,6 +197,11 @@ export class PersistentMap<V> {
     for (const leaf of leaves(this.root)) yield leaf.value;
   }
 
+  /** Every key, in hash order. */
+  *keys(): IterableIterator<string> {
+    for (const leaf of leaves(this.root)) yield leaf.key;
+  }
+
   /** Every `[key, value]` pair, in hash order. */
   *entries(): IterableIterator<[string, V]> {
     for (const leaf of leaves(this.root)) yield [leaf.key, leaf.value];

@@ -1,7 +1,7 @@
 import { type RoomRtcState, stateData } from "./room-rtc-state.js";
 import type { RtcMembership } from "./rtc-membership.js";
 import { checkSlotOptions, type SlotSelectOptions } from "./select-options.js";
-import { activeCandidates, isCandidate, isSlotOpen } from "./slot-record.js";
+import { activeCandidates, isCandidate, isSlotOpen, slotEntries } from "./slot-record.js";
 
 const NONE: readonly RtcMembership[] = Object.freeze([]);
 
@@ -68,7 +68,7 @@ export function selectInactiveMemberships(
   const result: InactiveMembership[] = [];
   for (const slot of slots) {
     if (slot === undefined) continue;
-    for (const entry of slot.members.values()) {
+    for (const entry of slotEntries(data, slot)) {
       const membership = entry.membership;
       if (membership === undefined) continue;
       if (!isCandidate(data, slot, entry)) {

@@ -1,7 +1,8 @@
 import { type RoomRtcState, stateData } from "./room-rtc-state.js";
 import type { RtcSessionParticipant, RtcSessionRecord } from "./rtc-session-record.js";
 import { RtcStateError } from "./rtc-state-error.js";
-import type { SlotRecord, StintList } from "./state-data.js";
+import { slotEntries } from "./slot-record.js";
+import type { SlotRecord, StateData, StintList } from "./state-data.js";
 
 /** Options of {@link selectSessions}. */
 export interface SelectSessionsOptions {
@@ -19,13 +20,13 @@ const cache = new WeakMap<
   { readonly now: number; readonly sessions: readonly RtcSessionRecord[] }
 >();
 
-function participantsOf(slot: SlotRecord, now: number): RtcSessionParticipant[] {
+function participantsOf(data: StateData, slot: SlotRecord, now: number): RtcSessionParticipant[] {
   const participants: RtcSessionParticipant[] = [];
   for (let node: StintList | undefined = slot.closedStints; node !== undefined; node = node.tail) {
     const { slotId: _slotId, ...participant } = node.head;
     if (participant.leaveTs > participant.joinTs) participants.push(participant);
   }
-  for (const entry of slot.members.values()) {
+  for (const entry of slotEntries(data, slot)) {
     const membership = entry.membership;
     if (entry.stint === undefined || membership === undefined) continue;
     const base = {
@@ -89,13 +90,13 @@ function buildSession(
   return Object.freeze(session);
 }
 
-function slotSessions(slot: SlotRecord, now: number): readonly RtcSessionRecord[] {
+function slotSessions(data: StateData, slot: SlotRecord, now: number): readonly RtcSessionRecord[] {
   const cached = cache.get(slot);
   if (cached !== undefined && cached.now === now) return cached.sessions;
   const sessions: RtcSessionRecord[] = [];
   let group: RtcSessionParticipant[] = [];
   let groupEnd = Number.NEGATIVE_INFINITY;
-  for (const participant of participantsOf(slot, now)) {
+  for (const participant of participantsOf(data, slot, now)) {
     if (group.length > 0 && participant.joinTs > groupEnd) {
       sessions.push(buildSession(slot.slotId, group, now));
       group = [];
@@ -140,9 +141,9 @@ export function selectSessions(
     throw new RtcStateError("invalid-options", "now must be a number");
   if (options.slotId !== undefined) {
     const slot = data.slots.get(options.slotId);
-    return slot === undefined ? [] : slotSessions(slot, now);
+    return slot === undefined ? [] : slotSessions(data, slot, now);
   }
   const all: RtcSessionRecord[] = [];
-  for (const slot of data.slots.values()) all.push(...slotSessions(slot, now));
+  for (const slot of data.slots.values()) all.push(...slotSessions(data, slot, now));
   return all.sort((a, b) => a.startTs - b.startTs || (a.slotId < b.slotId ? -1 : 1));
 }

@@ -1,7 +1,7 @@
 /** Slot records and their cached, incrementally maintained candidate lists. Internal. */
 import { PersistentMap } from "./persistent-map.js";
 import type { RtcMembership } from "./rtc-membership.js";
-import type { MembershipEntry, SlotRecord, StateData } from "./state-data.js";
+import type { MembershipEntry, SlotChange, SlotRecord, StateData } from "./state-data.js";
 
 /** Past this many pending changed keys a slot's cache is rebuilt from scratch instead. */
 const MAX_PENDING_KEYS = 16;
@@ -32,25 +32,20 @@ export interface SlotChanges {
 
 /**
  * A copy of `slot` with `changes` applied whose cache can be derived from `slot`'s cache by
- * re-checking only `changedKeys`. Pass `changedKeys: undefined` to force a full rebuild.
+ * re-checking only the changed key. Pass `change: undefined` to force a full rebuild.
  */
 export function touchSlot(
   slot: SlotRecord,
   changes: SlotChanges,
-  changedKeys: readonly string[] | undefined,
+  change: SlotChange | undefined,
 ): SlotRecord {
   let memo: SlotRecord["memo"] = {};
-  if (changedKeys !== undefined) {
+  if (change !== undefined) {
     const pending = slot.memo.derivation;
     if (slot.memo.sorted !== undefined) {
-      memo = { derivation: { from: slot, changedKeys } };
-    } else if (
-      pending !== undefined &&
-      pending.changedKeys.length + changedKeys.length <= MAX_PENDING_KEYS
-    ) {
-      memo = {
-        derivation: { from: pending.from, changedKeys: pending.changedKeys.concat(changedKeys) },
-      };
+      memo = { derivation: { from: slot, changes: [change] } };
+    } else if (pending !== undefined && pending.changes.length < MAX_PENDING_KEYS) {
+      memo = { derivation: { from: pending.from, changes: [...pending.changes, change] } };
     }
   }
   return {
@@ -76,6 +71,17 @@ export function withClosedStint(
     closedStints,
     memo: slot.memo,
   };
+}
+
+/** The join entries of a slot. */
+export function* slotEntries(
+  state: StateData,
+  slot: SlotRecord,
+): IterableIterator<MembershipEntry> {
+  for (const key of slot.members.keys()) {
+    const entry = state.entries.get(key);
+    if (entry !== undefined) yield entry;
+  }
 }
 
 /** Whether an entry counts, apart from expiry. */
@@ -125,18 +131,24 @@ export function sortedCandidates(state: StateData, slot: SlotRecord): readonly R
     sorted = base.slice();
     minExpiresTs = derivation.from.memo.minExpiresTs ?? minimumExpiry(sorted);
     let rescan = false;
-    const keys =
-      derivation.changedKeys.length > 1 ? new Set(derivation.changedKeys) : derivation.changedKeys;
-    for (const key of keys) {
-      const old = derivation.from.members.get(key)?.membership;
-      if (old !== undefined) {
-        const index = lowerBound(sorted, old);
-        if (sorted[index] === old) {
+    const done = derivation.changes.length > 1 ? new Set<string>() : undefined;
+    for (const change of derivation.changes) {
+      // Remove whatever each change replaced (only the one in the base answer is found) …
+      if (change.old !== undefined) {
+        const index = lowerBound(sorted, change.old);
+        if (sorted[index] === change.old) {
           sorted.splice(index, 1);
-          if (expiryOf(old) <= minExpiresTs) rescan = true;
+          if (expiryOf(change.old) <= minExpiresTs) rescan = true;
         }
       }
-      const entry = slot.members.get(key);
+    }
+    for (const change of derivation.changes) {
+      // … then insert each changed key's current membership once.
+      if (done !== undefined) {
+        if (done.has(change.key)) continue;
+        done.add(change.key);
+      }
+      const entry = slot.members.has(change.key) ? state.entries.get(change.key) : undefined;
       if (entry?.membership !== undefined && isCandidate(state, slot, entry)) {
         sorted.splice(lowerBound(sorted, entry.membership), 0, entry.membership);
         minExpiresTs = Math.min(minExpiresTs, expiryOf(entry.membership));
@@ -145,7 +157,7 @@ export function sortedCandidates(state: StateData, slot: SlotRecord): readonly R
     if (rescan) minExpiresTs = minimumExpiry(sorted);
   } else {
     sorted = [];
-    for (const entry of slot.members.values()) {
+    for (const entry of slotEntries(state, slot)) {
       if (entry.membership !== undefined && isCandidate(state, slot, entry))
         sorted.push(entry.membership);
     }

@@ -119,10 +119,17 @@ export interface SlotMemo {
   derivation?: SlotDerivation | undefined;
 }
 
+/** One membership key that changed, and its membership when the base answer was computed. */
+export interface SlotChange {
+  readonly key: string;
+  /** The membership the key held before this change (may be in the base answer). */
+  readonly old: RtcMembership | undefined;
+}
+
 /** How to build a slot's memo from an older slot record's memo. */
 export interface SlotDerivation {
   readonly from: SlotRecord;
-  readonly changedKeys: readonly string[];
+  readonly changes: readonly SlotChange[];
 }
 
 /** Everything about one slot id. */
@@ -130,8 +137,11 @@ export interface SlotRecord {
   readonly slotId: string;
   readonly stableSlot: SlotStateRecord | undefined;
   readonly unstableSlot: SlotStateRecord | undefined;
-  /** Join entries currently in this slot, by membership key. */
-  readonly members: PersistentMap<MembershipEntry>;
+  /**
+   * Keys of the join entries currently in this slot (the entries themselves live in
+   * `StateData.entries`; a refresh that stays in the slot does not touch this map).
+   */
+  readonly members: PersistentMap<string>;
   readonly closedStints: StintList | undefined;
   readonly memo: SlotMemo;
 }

@@ -137,15 +137,17 @@ export class StateDraft {
 
     const previousSlotId = previous?.status === "join" ? previous.membership?.slotId : undefined;
     const nextSlotId = written.status === "join" ? written.membership?.slotId : undefined;
+    const change = { key, old: previous?.membership };
     if (previousSlotId !== undefined && previousSlotId !== nextSlotId) {
       const slot = this.slot(previousSlotId);
-      this.putSlot(touchSlot(slot, { members: slot.members.remove(key, written.keyHash) }, [key]));
+      this.putSlot(touchSlot(slot, { members: slot.members.remove(key, written.keyHash) }, change));
     }
     if (nextSlotId !== undefined) {
+      // A refresh that stays in the slot leaves the slot's key set alone; only its cache is touched.
       const slot = this.slot(nextSlotId);
-      this.putSlot(
-        touchSlot(slot, { members: slot.members.set(key, written, written.keyHash) }, [key]),
-      );
+      const members =
+        previousSlotId === nextSlotId ? slot.members : slot.members.set(key, key, written.keyHash);
+      this.putSlot(touchSlot(slot, { members }, change));
     }
 
     const previousUser = previous?.status === "join" ? previous.membership?.userId : undefined;
@@ -185,7 +187,9 @@ export class StateDraft {
   /** Re-check every slot-gated (msc4143) membership of a slot after it opened or closed at `ts`. */
   recheckSlot(slotId: string, ts: number): void {
     const slot = this.slot(slotId);
-    for (const entry of slot.members.values()) {
+    for (const key of [...slot.members.keys()]) {
+      const entry = this.entries.get(key);
+      if (entry === undefined) continue;
       if (entry.membership?.dialect !== "msc4143") continue;
       const startTs = Math.max(ts, Math.min(entry.membership.createdTs, entry.originServerTs));
       this.writeEntry(entry, entry, {
