@@ -236,4 +236,17 @@ describe("legacy org.matrix.msc3401.call.member", () => {
       expect.objectContaining({ code: "unknown-focus-selection", applied: true }),
     ]);
   });
+
+  it("reports a replaces_state that does not match the held event (missed events or a state reset)", () => {
+    const join = legacyJoin({ sender: ALICE, deviceId: "A", ts: T0 });
+    const leave = {
+      ...legacyLeave({ sender: ALICE, deviceId: "A", ts: T0 + 1 }),
+      unsigned: { replaces_state: "$unknown" },
+    };
+    const state = build([...joined(ALICE), join, leave]);
+    expect(members(state)).toEqual([]);
+    expect(selectDiagnostics(state)).toEqual([
+      expect.objectContaining({ code: "state-gap", applied: true, eventId: leave.event_id }),
+    ]);
+  });
 });

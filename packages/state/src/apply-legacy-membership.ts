@@ -7,6 +7,7 @@ import {
 import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
 import { hashString } from "./persistent-map.js";
+import { reconstructPrevious } from "./prev-content.js";
 import { hasEventId, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
@@ -34,8 +35,8 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
   }
   const key = `state:${stateKey}`;
   const keyHash = hashString(key);
-  const previous = draft.entries.get(key, keyHash);
-  if (hasEventId(previous?.recentEventIds, envelope.eventId)) {
+  const held = draft.entries.get(key, keyHash);
+  if (hasEventId(held?.recentEventIds, envelope.eventId)) {
     draft.diagnose(
       diagnosticFor(
         envelope,
@@ -46,6 +47,19 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     );
     return;
   }
+  const replaces = envelope.unsigned?.replaces_state;
+  if (held !== undefined && typeof replaces === "string" && replaces !== held.eventId) {
+    draft.diagnose(
+      diagnosticFor(
+        envelope,
+        "state-gap",
+        `replaces ${replaces} but the last applied event for this key was ${held.eventId} (missed events or a state reset)`,
+        "unsigned.replaces_state",
+        true,
+      ),
+    );
+  }
+  const previous = held ?? reconstructPrevious(draft, envelope, stateKey, key, keyHash);
   const ts = envelope.originServerTs;
   const recent = rememberEventId(previous?.recentEventIds, envelope.eventId);
   const parsed = parseLegacyMembershipContent(envelope.content, { sender: envelope.sender });

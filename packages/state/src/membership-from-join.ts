@@ -1,12 +1,15 @@
 import type { MembershipJoinContent } from "@mxrtc/types";
-import type { EventEnvelope } from "./event-envelope.js";
 import type { RtcMembership } from "./rtc-membership.js";
 
 /** Build the frozen public membership from parsed join content. Internal. */
 export function membershipFromJoin(
   content: MembershipJoinContent,
   context: {
-    readonly envelope: EventEnvelope & { eventId: string; originServerTs: number };
+    readonly envelope: {
+      readonly type: string;
+      readonly eventId: string;
+      readonly originServerTs: number;
+    };
     readonly userId: string;
     readonly createdTs: number;
     readonly expiresTs: number | undefined;

@@ -207,4 +207,35 @@ describe("selectSessions", () => {
     expect(selectSessions(state).map((s) => s.slotId)).toEqual([SLOT, "io.example.game#ROOM"]);
     expect(selectSlotIds(state)).toEqual(["io.example.game#ROOM", SLOT]);
   });
+
+  it("reconstructs a participation from prev_content when the join itself was never seen", () => {
+    const join = legacyJoin({
+      sender: ALICE,
+      deviceId: "A",
+      ts: T0 + 30 * MINUTE,
+      createdTs: T0,
+      expires: 8 * HOUR,
+    });
+    const leave = {
+      ...legacyLeave({ sender: ALICE, deviceId: "A", ts: T0 + 45 * MINUTE }),
+      unsigned: { prev_content: join.content, replaces_state: join.event_id, prev_sender: ALICE },
+    };
+    const state = build([...joined(ALICE), leave]);
+    const [session] = selectSessions(state, { slotId: SLOT });
+    expect(session).toMatchObject({
+      startTs: T0,
+      endTs: T0 + 45 * MINUTE,
+      active: false,
+      distinctUsers: 1,
+    });
+    const forgedPrevious = {
+      ...leave,
+      event_id: "$other",
+      state_key: legacyStateKey(BOB, "A"),
+      unsigned: { prev_content: join.content, replaces_state: "$x", prev_sender: MALLORY },
+    };
+    expect(
+      selectSessions(build([...joined(ALICE, BOB), forgedPrevious]), { slotId: SLOT }),
+    ).toEqual([]);
+  });
 });
