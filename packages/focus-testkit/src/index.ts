@@ -4,6 +4,23 @@
  * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
  * @packageDocumentation
  */
+
+export type {
+  FocusConformanceCheck,
+  FocusConformanceCheckId,
+} from "./conformance-checks.js";
+export {
+  FOCUS_PLUGIN_CONFORMANCE_CHECKS,
+  runFocusPluginConformanceCheck,
+} from "./conformance-checks.js";
+export type {
+  FocusConformanceContext,
+  FocusConformanceHarness,
+  FocusConformanceOptions,
+  FocusConformanceSupport,
+  FocusConformanceTimeouts,
+} from "./conformance-options.js";
+export { describeFocusPluginConformance } from "./describe-focus-plugin-conformance.js";
 export type { FakeClock, FakeClockOptions } from "./fake-clock.js";
 export { createFakeClock } from "./fake-clock.js";
 export type {
