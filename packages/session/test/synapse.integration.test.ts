@@ -1,0 +1,147 @@
+/**
+ * Two real sessions (alice, bob) over `createMatrixClient` against the stack's Synapse, with a
+ * no-media focus plugin of type "livekit" (the reference plugin package is built in parallel).
+ */
+import { createDelayedEventTransport } from "@mxrtc/delayed-events";
+import { createMatrixClient, type MatrixPort } from "@mxrtc/matrix";
+import { createCallRoom, joinRoom, type RegisteredUser, registerUser } from "@mxrtc/stack";
+import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { createRtcSession } from "../src/create-rtc-session.js";
+import { SessionError } from "../src/session-error.js";
+import type { RtcSession, RtcSessionOptions } from "../src/session-options.js";
+import { createFakeFocusPlugin } from "./fake-focus-plugin.js";
+import { waitFor } from "./wait-for.js";
+
+const synapse = inject("synapse");
+
+let alice: RegisteredUser;
+let bob: RegisteredUser;
+const sessions: RtcSession[] = [];
+
+beforeAll(async () => {
+  alice = await registerUser(synapse, { deviceId: "ALICEDEV" });
+  bob = await registerUser(synapse, { deviceId: "BOBDEV" });
+});
+
+afterEach(async () => {
+  await Promise.all(sessions.splice(0).map((session) => session.close()));
+});
+
+function clientOf(user: RegisteredUser): MatrixPort {
+  return createMatrixClient({ baseUrl: synapse.baseUrl, accessToken: user.accessToken });
+}
+
+function transportFor(roomId: string, name: string) {
+  return {
+    type: "livekit",
+    livekit_service_url: `http://127.0.0.1:9/${name}`,
+    livekit_alias: roomId,
+  };
+}
+
+function open(user: RegisteredUser, roomId: string, extra: Partial<RtcSessionOptions> = {}) {
+  const focus = createFakeFocusPlugin("livekit");
+  const session = createRtcSession({
+    matrix: clientOf(user),
+    roomId,
+    plugins: [focus.plugin],
+    transports: [transportFor(roomId, user.deviceId)],
+    ...extra,
+  });
+  sessions.push(session);
+  return { session, focus };
+}
+
+async function sharedRoom(memberLevel?: number): Promise<string> {
+  const roomId = await createCallRoom(synapse, alice, {
+    invite: [bob.userId],
+    ...(memberLevel !== undefined && { memberLevel }),
+  });
+  await joinRoom(synapse, bob, roomId);
+  return roomId;
+}
+
+describe("session against Synapse", () => {
+  it("alice and bob list each other with the right device and transport; bob's leave reaches alice within 2 s", async () => {
+    const roomId = await sharedRoom();
+    const a = open(alice, roomId);
+    const b = open(bob, roomId);
+    await a.session.join();
+    await b.session.join();
+    const listed = (session: RtcSession, userId: string) =>
+      session.memberships.find((member) => member.userId === userId);
+    await waitFor("both lists complete", () =>
+      [a.session, b.session].every(
+        (session) => listed(session, alice.userId) && listed(session, bob.userId),
+      ),
+    );
+    expect(listed(a.session, bob.userId)).toMatchObject({
+      deviceId: "BOBDEV",
+      dialect: "legacy",
+      isLocal: false,
+      transports: [transportFor(roomId, "BOBDEV")],
+      focusStatus: { served: true, focusType: "livekit" },
+    });
+    expect(listed(b.session, alice.userId)).toMatchObject({
+      deviceId: "ALICEDEV",
+      transports: [transportFor(roomId, "ALICEDEV")],
+    });
+    // alice joined first: her transport is the call's (oldest_membership) for both.
+    expect(a.session.transport).toEqual(transportFor(roomId, "ALICEDEV"));
+    expect(b.session.transport).toEqual(transportFor(roomId, "ALICEDEV"));
+    await waitFor("bob's focus connected", () => b.focus.open.length === 1);
+    expect(b.focus.open[0]?.options.transport).toEqual(transportFor(roomId, "ALICEDEV"));
+
+    await b.session.leave();
+    const elapsed = await waitFor(
+      "alice sees bob leave",
+      () => !listed(a.session, bob.userId),
+      2000,
+    );
+    expect(elapsed).toBeLessThanOrEqual(2000);
+    expect(b.focus.open).toHaveLength(0);
+    expect(a.focus.open).toHaveLength(1);
+  });
+
+  it("a room where level 0 cannot send call.member: insufficient-power-level, no delayed event left", async () => {
+    const roomId = await sharedRoom(50);
+    const b = open(bob, roomId);
+    const error = await b.session.join().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(SessionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({
+      code: "insufficient-power-level",
+      eventType: "org.matrix.msc3401.call.member",
+      requiredPowerLevel: 50,
+      userPowerLevel: 0,
+    });
+    const scheduled = await createDelayedEventTransport({ matrix: clientOf(bob) }).listScheduled();
+    expect(scheduled.filter((event) => event.roomId === roomId)).toEqual([]);
+    expect(b.session.joinState).toBe("left");
+  });
+
+  it("sticky join works, and alice (legacy) lists bob (sticky)", async () => {
+    const roomId = await sharedRoom();
+    const a = open(alice, roomId);
+    const b = open(bob, roomId, { dialect: "sticky" });
+    await a.session.join();
+    await b.session.join();
+    await waitFor("alice lists bob", () =>
+      a.session.memberships.some((member) => member.userId === bob.userId),
+    );
+    expect(a.session.memberships.find((member) => member.userId === bob.userId)).toMatchObject({
+      dialect: "sticky",
+      deviceId: "BOBDEV",
+      transports: [transportFor(roomId, "BOBDEV")],
+    });
+    await waitFor("bob lists himself", () =>
+      b.session.memberships.some((member) => member.isLocal && member.dialect === "sticky"),
+    );
+    await b.session.leave();
+    await waitFor("alice sees bob's sticky leave", () =>
+      a.session.memberships.every((member) => member.userId !== bob.userId),
+    );
+  });
+});
