@@ -1,4 +1,5 @@
 import { createDelayedEventTransport } from "@mxrtc/delayed-events";
+import { type FocusPluginV1, isFocusPluginV1 } from "@mxrtc/focus";
 import { systemClock } from "@mxrtc/leave-scheduler";
 import { MATRIXRTC_SYNC_FILTER, type SyncBatch } from "@mxrtc/matrix";
 import {
@@ -11,7 +12,6 @@ import {
 import { DEFAULT_SLOT_ID, parseSlotId, type RtcTransport } from "@mxrtc/types";
 import { createFocusController } from "./focus-controller.js";
 import { createFocusMatrixPort, type SessionFocusMatrixPort } from "./focus-matrix-port.js";
-import type { FocusPluginV1 } from "./focus-plugin-v1.js";
 import { createJoinController } from "./join-controller.js";
 import { listMemberships, membershipsDiffer, sameTransport } from "./membership-list.js";
 import { foldRoomFacts, type RoomFacts } from "./room-facts.js";
@@ -40,13 +40,7 @@ function checkOptions(options: RtcSessionOptions): void {
 }
 
 function checkPlugin(plugin: FocusPluginV1): void {
-  if (
-    typeof plugin !== "object" ||
-    plugin === null ||
-    plugin.specificationVersion !== "v1" ||
-    typeof plugin.focusType !== "string" ||
-    typeof plugin.connect !== "function"
-  ) {
+  if (!isFocusPluginV1(plugin)) {
     throw new SessionError(
       "invalid-options",
       "a plugin needs specificationVersion v1, a focusType and connect()",

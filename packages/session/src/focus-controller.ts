@@ -1,11 +1,11 @@
-import type { LeavePortV1 } from "@mxrtc/focus";
-import { type RtcTransport, transportsEqual } from "@mxrtc/types";
 import type {
   FocusConnectionV1,
   FocusMatrixPortV1,
   FocusMemberV1,
   FocusPluginV1,
-} from "./focus-plugin-v1.js";
+  LeavePortV1,
+} from "@mxrtc/focus";
+import { type RtcTransport, transportsEqual } from "@mxrtc/types";
 
 /** What the focus should be connected to now; `undefined` = disconnected. */
 export interface FocusTarget {

@@ -1,5 +1,5 @@
+import type { FocusMatrixPortV1 } from "@mxrtc/focus";
 import type { MatrixPort, ToDeviceEvent } from "@mxrtc/matrix";
-import type { FocusMatrixPortV1 } from "./focus-plugin-v1.js";
 
 /** A {@link FocusMatrixPortV1} plus the session's side: feed it the to-device events of each batch. */
 export interface SessionFocusMatrixPort extends FocusMatrixPortV1 {

@@ -18,15 +18,6 @@ export { createFocusController } from "./focus-controller.js";
 export type { SessionFocusMatrixPort } from "./focus-matrix-port.js";
 export { createFocusMatrixPort } from "./focus-matrix-port.js";
 export type {
-  FocusConnectionEventsV1,
-  FocusConnectionV1,
-  FocusConnectOptionsV1,
-  FocusMatrixPortV1,
-  FocusMemberV1,
-  FocusPluginV1,
-  FocusTransportV1,
-} from "./focus-plugin-v1.js";
-export type {
   OwnMembershipFields,
   OwnMembershipPlan,
   WriteDialect,

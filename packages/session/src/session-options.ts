@@ -1,9 +1,9 @@
 import type { DelayedEventTransportV1 } from "@mxrtc/delayed-events";
+import type { FocusConnectionV1, FocusPluginV1 } from "@mxrtc/focus";
 import type { Clock, LeaveScheduler, LeaveSchedulerOptions } from "@mxrtc/leave-scheduler";
 import type { MatrixPort, SyncBatch } from "@mxrtc/matrix";
 import type { RoomRtcState, RtcSessionRecord } from "@mxrtc/state";
 import type { RtcTransport } from "@mxrtc/types";
-import type { FocusConnectionV1, FocusPluginV1 } from "./focus-plugin-v1.js";
 import type { WriteDialect } from "./own-membership.js";
 import type { JoinState, RtcSessionEventName, RtcSessionListener } from "./session-events.js";
 import type { SessionMembership } from "./session-membership.js";

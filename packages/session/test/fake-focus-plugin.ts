@@ -3,7 +3,7 @@ import type {
   FocusConnectOptionsV1,
   FocusMemberV1,
   FocusPluginV1,
-} from "../src/focus-plugin-v1.js";
+} from "@mxrtc/focus";
 
 /** A recorded connection of {@link createFakeFocusPlugin}. */
 export interface FakeConnection {
