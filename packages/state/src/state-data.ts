@@ -166,44 +166,43 @@ export interface StateData {
   readonly diagnostics: DiagnosticLog;
 }
 
-/** How many recent event ids each key remembers (at least) to ignore repeats. */
-export const RECENT_EVENT_IDS = 4;
+/** How many recent event ids each key remembers to ignore repeats. */
+export const RECENT_EVENT_IDS = 8;
 
-/** The event ids recently written to one key, newest first (a persistent cons list). */
-export interface RecentIds {
-  readonly id: string;
-  readonly next: RecentIds | undefined;
-  readonly size: number;
+/**
+ * The event ids recently written to one key, newest first, as one flat array
+ * `[hash, id, hash, id, …]`: a lookup compares small-integer hashes held inline in one array and
+ * only reads an id string on a hash match, so it touches one cache line instead of a chain.
+ */
+export type RecentIds = readonly (number | string)[];
+
+/** 30-bit FNV-1a of an event id (fits a V8 small integer). */
+function idHash(eventId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < eventId.length; index++) {
+    hash ^= eventId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 2;
 }
 
 /** Whether `eventId` was recently written to the key. */
 export function hasEventId(recent: RecentIds | undefined, eventId: string): boolean {
-  for (let node = recent; node !== undefined; node = node.next)
-    if (node.id === eventId) return true;
+  if (recent === undefined) return false;
+  const hash = idHash(eventId);
+  for (let index = 0; index < recent.length; index += 2) {
+    if (recent[index] === hash && recent[index + 1] === eventId) return true;
+  }
   return false;
 }
 
-/** Remember `eventId`: O(1), trimmed back to {@link RECENT_EVENT_IDS} when it reaches twice that. */
+/** Remember `eventId` (newest first), keeping the last {@link RECENT_EVENT_IDS} ids. */
 export function rememberEventId(recent: RecentIds | undefined, eventId: string): RecentIds {
-  let kept: RecentIds | undefined = recent;
-  if (kept !== undefined && kept.size >= 2 * RECENT_EVENT_IDS) {
-    const ids: string[] = [];
-    for (
-      let node: RecentIds | undefined = kept;
-      node !== undefined && ids.length < RECENT_EVENT_IDS - 1;
-      node = node.next
-    ) {
-      ids.push(node.id);
-    }
-    let trimmed: RecentIds | undefined;
-    for (let index = ids.length - 1; index >= 0; index--) {
-      trimmed = {
-        id: ids[index] as string,
-        next: trimmed,
-        size: trimmed === undefined ? 1 : trimmed.size + 1,
-      };
-    }
-    kept = trimmed;
-  }
-  return { id: eventId, next: kept, size: (kept?.size ?? 0) + 1 };
+  const kept = recent === undefined ? 0 : Math.min(recent.length, 2 * (RECENT_EVENT_IDS - 1));
+  const next = new Array<number | string>(kept + 2);
+  next[0] = idHash(eventId);
+  next[1] = eventId;
+  for (let index = 0; index < kept; index++)
+    next[index + 2] = (recent as RecentIds)[index] as number | string;
+  return next;
 }
