@@ -3,7 +3,7 @@
  * a running matrix-js-sdk 43 client in the same room must list us, and drop us when we leave.
  */
 import { createCallRoom, joinRoom, registerUser } from "@mxrtc/stack";
-import { legacyLivekitIdentity, livekitIdentity } from "@mxrtc/types";
+import { legacyLivekitIdentity, livekitIdentity, MEDIASOUP_TRANSPORT_TYPE } from "@mxrtc/types";
 import { afterEach, expect, inject, it } from "vitest";
 import { type JsSdkMember, startJsSdkMember } from "../src/js-sdk-member.js";
 import { ourMember } from "../src/our-member.js";
@@ -69,5 +69,43 @@ for (const dialect of ["legacy", "sticky"] as const) {
       { description: `js-sdk drops ${bob.userId} after our ${dialect} leave` },
     );
     expect(jsSdk.memberships()).toEqual([]);
+  });
+}
+
+for (const dialect of ["legacy", "sticky"] as const) {
+  it(`matrix-js-sdk 43 keeps our non-LiveKit transport verbatim (${dialect})`, async () => {
+    const alice = await registerUser(synapse, { deviceId: "ALICEDEV" });
+    const bob = await registerUser(synapse, { deviceId: "BOBDEV" });
+    const roomId = await createCallRoom(synapse, alice);
+    await joinRoom(synapse, bob, roomId);
+    const jsSdk = await startJsSdkMember(synapse, alice, roomId);
+    started.push(jsSdk);
+
+    const mediasoup = {
+      type: MEDIASOUP_TRANSPORT_TYPE,
+      signalling_url: "ws://127.0.0.1:1/mediasoup",
+    };
+    const us = ourMember(synapse, bob, roomId);
+    const content =
+      dialect === "legacy" ? await us.joinLegacy(mediasoup) : await us.joinSticky(mediasoup);
+    if (dialect === "legacy") {
+      expect(content.focus_active).toEqual({
+        type: MEDIASOUP_TRANSPORT_TYPE,
+        focus_selection: "oldest_membership",
+      });
+    } else {
+      expect(content.transports).toEqual({
+        published: [mediasoup],
+        can_subscribe: [MEDIASOUP_TRANSPORT_TYPE],
+      });
+    }
+    const listed = await waitUntil(() => jsSdk.memberships()[0], {
+      description: "js-sdk lists our mediasoup member",
+    });
+    expect(listed.userId).toBe(bob.userId);
+    expect(listed.transports).toEqual([mediasoup]);
+    // js-sdk would connect a legacy oldest_membership joiner, or subscribe to a sticky member, here.
+    expect(listed.getTransport(listed)).toEqual(mediasoup);
+    expect(jsSdk.activeTransport()).toEqual(mediasoup);
   });
 }
