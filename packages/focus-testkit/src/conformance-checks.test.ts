@@ -156,4 +156,13 @@ describe("conformance checks against deliberately broken plugins", () => {
       runFocusPluginConformanceCheck("nope" as FocusConformanceCheckId, testFocusOptions()),
     ).rejects.toThrow(TypeError);
   });
+
+  it("does not count timers the options say to ignore", async () => {
+    await expect(
+      runFocusPluginConformanceCheck("connect-ready-close", {
+        ...testFocusOptions({ leakTimer: true }),
+        ignoreTimer: (timer) => timer.kind === "interval" && timer.delayMs === 1000,
+      }),
+    ).resolves.toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import type { FocusMemberV1, FocusPluginV1, FocusTransportV1 } from "@mxrtc/focus";
 import type { FakeFocusMatrixPort, FakeMatrixNetwork } from "./fake-focus-matrix-port.js";
+import type { TrackedTimer } from "./timer-tracker.js";
 
 /**
  * What the suite gives {@link FocusConformanceOptions.createHarness} for each check.
@@ -125,4 +126,9 @@ export interface FocusConformanceOptions<
   readonly supports: FocusConformanceSupport;
   /** Waiting limits. */
   readonly timeouts?: FocusConformanceTimeouts;
+  /**
+   * Timers not to count as leaks, for a library the plugin cannot control (prefer fixing the
+   * plugin). Default: none. The runtime's own timers (Node's `fetch`) are never counted.
+   */
+  readonly ignoreTimer?: (timer: TrackedTimer) => boolean;
 }

@@ -96,7 +96,9 @@ export async function startConformanceRun<Harness extends FocusConformanceHarnes
   options: FocusConformanceOptions<Harness>,
 ): Promise<ConformanceRun> {
   const timeouts = { ...defaultTimeouts, ...options.timeouts };
-  const tracker = installTimerTracker();
+  const tracker = installTimerTracker(
+    options.ignoreTimer === undefined ? {} : { ignore: options.ignoreTimer },
+  );
   const network = createFakeMatrixNetwork();
   const matrix = createFakeFocusMatrixPort({ network });
   const leavePort = createFakeLeavePort();

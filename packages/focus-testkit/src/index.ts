@@ -32,5 +32,5 @@ export type {
 export { createFakeFocusMatrixPort, createFakeMatrixNetwork } from "./fake-focus-matrix-port.js";
 export type { FakeLeavePort } from "./fake-leave-port.js";
 export { createFakeLeavePort } from "./fake-leave-port.js";
-export type { TimerTracker, TrackedTimer } from "./timer-tracker.js";
+export type { TimerTracker, TimerTrackerOptions, TrackedTimer } from "./timer-tracker.js";
 export { installTimerTracker } from "./timer-tracker.js";

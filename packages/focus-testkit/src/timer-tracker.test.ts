@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import { installTimerTracker, type TimerTracker } from "./timer-tracker.js";
 
@@ -46,5 +47,30 @@ describe("installTimerTracker", () => {
     const untracked = setTimeout(() => {}, 1000);
     expect(tracker.pendingCount).toBe(0);
     clearTimeout(untracked);
+  });
+
+  it("skips timers a caller chooses to ignore", () => {
+    tracker = installTimerTracker({ ignore: (timer) => timer.delayMs === 12_345 });
+    const ignored = setTimeout(() => {}, 12_345);
+    const counted = setTimeout(() => {}, 1000);
+    expect(tracker.pendingCount).toBe(1);
+    clearTimeout(ignored);
+    clearTimeout(counted);
+    expect(tracker.pendingCount).toBe(0);
+  });
+
+  it("does not count the runtime's own timers (Node's fetch keep-alive)", async () => {
+    const server = createServer((_request, response) => response.end("ok"));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    tracker = installTimerTracker();
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(await response.text()).toBe("ok");
+      expect(tracker.pending()).toEqual([]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

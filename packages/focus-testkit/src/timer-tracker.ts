@@ -15,6 +15,23 @@ export interface TrackedTimer {
   readonly createdAt: string;
 }
 
+/**
+ * Options for {@link installTimerTracker}.
+ *
+ * @example
+ * ```ts
+ * const options: TimerTrackerOptions = { ignore: (timer) => timer.createdAt.includes("/ws/") };
+ * ```
+ */
+export interface TimerTrackerOptions {
+  /**
+   * Timers for which this returns true are not counted. Default: none. Timers the JavaScript
+   * runtime creates for itself (a frame in `node:internal/` called `setTimeout`, e.g. Node's
+   * built-in `fetch` keep-alive timers) are never counted.
+   */
+  readonly ignore?: (timer: TrackedTimer) => boolean;
+}
+
 /** Counts the timers and intervals alive since {@link installTimerTracker} was called. */
 export interface TimerTracker {
   /** How many timeouts and intervals are alive (created, not fired or cleared). */
@@ -32,6 +49,13 @@ type TimerGlobals = Record<
   TimerFunction | ClearFunction
 >;
 
+/** True when the first caller frame below this module is the runtime's own code. */
+function isRuntimeInternal(stack: string): boolean {
+  const frames = stack.split("\n").slice(1);
+  const caller = frames.find((frame) => !frame.includes("timer-tracker."));
+  return caller?.includes("node:internal/") === true;
+}
+
 function copyOwnProperties(from: object, to: object): void {
   for (const key of Reflect.ownKeys(from)) {
     if (key in to) continue;
@@ -46,8 +70,9 @@ function copyOwnProperties(from: object, to: object): void {
  *
  * @remarks The conformance suite installs one around each check and asserts `pendingCount` is 0
  * after `close()`. Handles are matched by identity and, for Node's `Timeout` objects, also by
- * their numeric id. Timers created before installation, and timers from `node:timers/promises`
- * or `setImmediate`, are not seen. Install it while real timers are active; `restore()` in a
+ * their numeric id. Timers created before installation, timers from `node:timers/promises` or
+ * `setImmediate`, and timers the runtime creates for itself (Node's built-in `fetch` keeps
+ * sockets alive with them) are not counted. Install it while real timers are active; `restore()` in a
  * `finally`.
  *
  * @example
@@ -65,7 +90,7 @@ function copyOwnProperties(from: object, to: object): void {
  * }
  * ```
  */
-export function installTimerTracker(): TimerTracker {
+export function installTimerTracker(options: TimerTrackerOptions = {}): TimerTracker {
   const target = globalThis as unknown as TimerGlobals;
   const original = {
     setTimeout: target.setTimeout as TimerFunction,
@@ -95,6 +120,9 @@ export function installTimerTracker(): TimerTracker {
         delayMs: Number(delay ?? 0),
         createdAt: new Error("timer created here").stack ?? "(no stack)",
       };
+      if (isRuntimeInternal(entry.createdAt) || options.ignore?.(entry) === true) {
+        return create.call(globalThis, callback, delay, ...args);
+      }
       let handle: unknown;
       const run = (...runArgs: unknown[]): unknown => {
         if (kind === "timeout") live.delete(handle);
