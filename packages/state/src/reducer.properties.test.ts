@@ -265,6 +265,80 @@ describe("reducer properties", () => {
   });
 });
 
+describe("reducer fuzzing", () => {
+  const templates = [
+    roomMember(ALICE, "join", T0, "$t-member"),
+    legacyJoin({ sender: ALICE, deviceId: "A", ts: T0, eventId: "$t-legacy" }),
+    stickyJoin({ sender: ALICE, deviceId: "A", memberId: "m", ts: T0, eventId: "$t-sticky" }),
+    draftMember({ sender: ALICE, memberId: "m", ts: T0, eventId: "$t-draft" }),
+    slotEvent({ ts: T0, status: "open", eventId: "$t-slot" }),
+  ];
+  const paths = [
+    "type",
+    "event_id",
+    "sender",
+    "origin_server_ts",
+    "state_key",
+    "content",
+    "unsigned",
+    "sticky",
+    "msc4354_sticky",
+  ];
+  /** A real event with one field (or one content field) replaced by arbitrary JSON. */
+  const mutated = fc
+    .tuple(
+      fc.nat(templates.length - 1),
+      fc.nat(paths.length - 1),
+      fc.boolean(),
+      fc.string({ maxLength: 12 }),
+      fc.jsonValue({ maxDepth: 3 }),
+    )
+    .map(([template, path, intoContent, contentKey, value]) => {
+      const event = structuredClone(templates[template]) as Record<string, unknown>;
+      if (intoContent && typeof event.content === "object" && event.content !== null) {
+        const content = event.content as Record<string, unknown>;
+        const keys = Object.keys(content);
+        content[
+          keys.length > 0 && contentKey.length % 2 === 0
+            ? (keys[contentKey.length % keys.length] as string)
+            : contentKey
+        ] = value;
+      } else {
+        event[paths[path] as string] = value;
+      }
+      return event;
+    });
+
+  it("never throws on mutated or arbitrary events, and diagnoses or applies each relevant one", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(mutated, fc.anything()), { maxLength: 40 }), (events) => {
+        let state = applyEvent(
+          createRoomRtcState({ roomId: "!r" }),
+          roomMember(ALICE, "join", T0 - 1, "$pre"),
+        );
+        for (const event of events) {
+          const before = selectDiagnostics(state).length;
+          state = applyEvent(state, event);
+          const record =
+            typeof event === "object" && event !== null && !Array.isArray(event)
+              ? (event as Record<string, unknown>)
+              : undefined;
+          if (record === undefined || !RELEVANT.has(String(record.type))) continue;
+          const added = selectDiagnostics(state).slice(before);
+          if (!added.some((diagnostic) => !diagnostic.applied))
+            expect(held(state, record)).toBe(true);
+        }
+        for (const now of [T0, T0 + 5 * 60 * MINUTE]) {
+          selectMemberships(state, { slotId: SLOT, now });
+          selectTransport(state, { slotId: SLOT, now });
+          selectSessions(state, { now });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 /** Whether the event is what the state now holds for its key (i.e. it was applied, not dropped). */
 function held(state: RoomRtcState, event: Record<string, unknown>): boolean {
   const data = stateData(state);
