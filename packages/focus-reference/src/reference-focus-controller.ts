@@ -6,6 +6,17 @@ import type { DisconnectReason } from "@mxrtc/focus";
  * @remarks Pass the same controller to {@link createReferenceFocusPlugin} (as `controller`) and
  * keep it in the test. It plays the part of the SFU: `loseConnection` is what a dead SFU or a
  * failed ICE restart looks like to a media focus.
+ *
+ * @example
+ * ```ts
+ * import { createReferenceFocusController } from "@mxrtc/focus-reference";
+ *
+ * const controller = createReferenceFocusController();
+ * controller.refuseConnections("unauthorized"); // the next connect rejects: FocusError "unauthorized"
+ * controller.acceptConnections();
+ * ```
+ *
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
  */
 export interface ReferenceFocusController {
   /**

@@ -43,6 +43,15 @@ export interface ReferenceFocusPluginOptions {
 /**
  * The reference focus plugin: a {@link FocusPluginV1} whose `connect` resolves with a
  * {@link ReferenceFocusConnection}.
+ *
+ * @example
+ * ```ts
+ * import { createReferenceFocusPlugin, type ReferenceFocusPlugin } from "@mxrtc/focus-reference";
+ *
+ * const plugin: ReferenceFocusPlugin = createReferenceFocusPlugin({ focusType: "full_mesh" });
+ * ```
+ *
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
  */
 export interface ReferenceFocusPlugin extends FocusPluginV1 {
   connect(options: FocusConnectOptionsV1): Promise<ReferenceFocusConnection>;

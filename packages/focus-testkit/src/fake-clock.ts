@@ -17,6 +17,15 @@ export interface FakeClockOptions {
  *
  * @remarks Structurally a `Clock` as `@mxrtc/leave-scheduler` and the plugins in this toolkit
  * take it (`now`, `setTimeout`, `clearTimeout`), so it can be injected wherever time is.
+ *
+ * @example
+ * ```ts
+ * import { createFakeClock, type FakeClock } from "@mxrtc/focus-testkit";
+ *
+ * const clock: FakeClock = createFakeClock();
+ * clock.advance(5000);
+ * clock.now(); // 5000
+ * ```
  */
 export interface FakeClock {
   /** The current fake time in Unix milliseconds. */

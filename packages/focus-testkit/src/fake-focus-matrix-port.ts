@@ -7,6 +7,14 @@ type ToDeviceMessages = Readonly<Record<string, Readonly<Record<string, Record<s
  *
  * @remarks Create one per test and pass it to every {@link createFakeFocusMatrixPort} that should
  * reach the others (e.g. two mesh peers).
+ *
+ * @example
+ * ```ts
+ * import { createFakeMatrixNetwork, type FakeMatrixNetwork } from "@mxrtc/focus-testkit";
+ *
+ * const network: FakeMatrixNetwork = createFakeMatrixNetwork();
+ * network.portCount; // 0
+ * ```
  */
 export interface FakeMatrixNetwork {
   /** How many ports are attached. */
@@ -47,7 +55,18 @@ export interface FakeFocusMatrixPortOptions {
   readonly network?: FakeMatrixNetwork;
 }
 
-/** A {@link FocusMatrixPortV1} for tests that records what it was asked to do. */
+/**
+ * A {@link FocusMatrixPortV1} for tests that records what it was asked to do.
+ *
+ * @example
+ * ```ts
+ * import { createFakeFocusMatrixPort, type FakeFocusMatrixPort } from "@mxrtc/focus-testkit";
+ *
+ * const matrix: FakeFocusMatrixPort = createFakeFocusMatrixPort();
+ * matrix.deliver({ type: "m.call.hangup", sender: "@bob:example.org", content: {} });
+ * matrix.sent.length; // 0: nothing was sent by the plugin yet
+ * ```
+ */
 export interface FakeFocusMatrixPort extends FocusMatrixPortV1 {
   /** How many `onToDevice` listeners are subscribed right now. */
   readonly listenerCount: number;

@@ -5,6 +5,16 @@ import type { DisconnectReport, LeavePortV1 } from "@mxrtc/focus";
  *
  * @remarks Unlike a real host port it is not idempotent on purpose: it counts every call, so a
  * test can assert that a plugin reported terminal loss exactly once.
+ *
+ * @example
+ * ```ts
+ * import { createFakeLeavePort, type FakeLeavePort } from "@mxrtc/focus-testkit";
+ *
+ * const leavePort: FakeLeavePort = createFakeLeavePort();
+ * const stop = leavePort.onReport((report) => console.log("lost:", report.reason));
+ * ```
+ *
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
  */
 export interface FakeLeavePort extends LeavePortV1 {
   /** Every report received, in order (including repeated ones). */

@@ -32,7 +32,18 @@ export interface TimerTrackerOptions {
   readonly ignore?: (timer: TrackedTimer) => boolean;
 }
 
-/** Counts the timers and intervals alive since {@link installTimerTracker} was called. */
+/**
+ * Counts the timers and intervals alive since {@link installTimerTracker} was called.
+ *
+ * @example
+ * ```ts
+ * import { installTimerTracker, type TimerTracker } from "@mxrtc/focus-testkit";
+ *
+ * const tracker: TimerTracker = installTimerTracker();
+ * for (const timer of tracker.pending()) console.log(timer.kind, timer.createdAt);
+ * tracker.restore();
+ * ```
+ */
 export interface TimerTracker {
   /** How many timeouts and intervals are alive (created, not fired or cleared). */
   readonly pendingCount: number;
