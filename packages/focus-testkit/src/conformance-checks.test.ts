@@ -165,4 +165,25 @@ describe("conformance checks against deliberately broken plugins", () => {
       }),
     ).resolves.toBeUndefined();
   });
+
+  it("disposes the harness and restores timers when createPlugin throws", async () => {
+    let disposed = 0;
+    const setTimeoutBefore = globalThis.setTimeout;
+    await expect(
+      runFocusPluginConformanceCheck("plugin-shape", {
+        ...testFocusOptions(),
+        createHarness: () => ({
+          ...createTestFocus(),
+          dispose: () => {
+            disposed += 1;
+          },
+        }),
+        createPlugin: () => {
+          throw new Error("plugin factory failed");
+        },
+      }),
+    ).rejects.toThrow("plugin factory failed");
+    expect(disposed).toBe(1);
+    expect(globalThis.setTimeout).toBe(setTimeoutBefore);
+  });
 });

@@ -109,8 +109,14 @@ export async function startConformanceRun<Harness extends FocusConformanceHarnes
   let plugin: FocusPluginV1;
   try {
     harness = await options.createHarness({ network, matrix });
+  } catch (error) {
+    tracker.restore();
+    throw error;
+  }
+  try {
     plugin = options.createPlugin(harness);
   } catch (error) {
+    await settle(Promise.resolve().then(() => harness.dispose?.()));
     tracker.restore();
     throw error;
   }
