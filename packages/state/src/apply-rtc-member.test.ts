@@ -5,6 +5,7 @@ import {
   CRYPTO_ID,
   draftMember,
   HOUR,
+  legacyJoin,
   MALLORY,
   MINUTE,
   PSEUDONYMOUS,
@@ -17,7 +18,7 @@ import {
 import { applyEvent, applyEvents } from "./apply-event.js";
 import { createRoomRtcState, type RoomRtcState } from "./room-rtc-state.js";
 import { selectDiagnostics } from "./select-diagnostics.js";
-import { selectMemberships } from "./select-memberships.js";
+import { selectInactiveMemberships, selectMemberships } from "./select-memberships.js";
 
 const SLOT = "m.call#ROOM";
 const joined = (...users: string[]) => users.map((user) => roomMember(user, "join", T0 - HOUR));
@@ -234,12 +235,21 @@ describe("MSC4143 draft m.rtc.member", () => {
     expect(members(state)).toEqual([]);
   });
 
-  it("does not gate legacy or js-sdk sticky members on slots", () => {
-    const state = build([
-      ...joined(ALICE),
-      slotEvent({ ts: T0, status: "closed" }),
-      stickyJoin({ sender: ALICE, deviceId: "A", memberId: "m", ts: T0 }),
+  it("gates js-sdk sticky members only on an existing slot that is not open, as matrix-js-sdk 43 does", () => {
+    const sticky = stickyJoin({ sender: ALICE, deviceId: "A", memberId: "m", ts: T0 });
+    const legacy = legacyJoin({ sender: BOB, deviceId: "B", ts: T0 });
+    const noSlot = build([...joined(ALICE, BOB), sticky, legacy]);
+    expect(
+      members(noSlot)
+        .map((member) => member.dialect)
+        .sort(),
+    ).toEqual(["legacy", "sticky"]);
+    const closed = applyEvent(noSlot, slotEvent({ ts: T0 + 1, status: "closed" }));
+    expect(members(closed).map((member) => member.dialect)).toEqual(["legacy"]);
+    expect(selectInactiveMemberships(closed, { slotId: SLOT, now: T0 + MINUTE })).toEqual([
+      expect.objectContaining({ reason: "slot-closed" }),
     ]);
-    expect(members(state)).toHaveLength(1);
+    const reopened = applyEvent(closed, slotEvent({ ts: T0 + 2, status: "open" }));
+    expect(members(reopened)).toHaveLength(2);
   });
 });

@@ -1,13 +1,13 @@
 import { parseSlotContent, RTC_SLOT_EVENT_TYPE } from "@mxrtc/types";
 import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
-import { isSlotOpen, touchSlot } from "./slot-record.js";
+import { isSlotClosed, isSlotOpen, touchSlot } from "./slot-record.js";
 import { hasEventId, rememberEventId, type SlotStateRecord } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 /**
  * Apply an `m.rtc.slot` (or unstable `org.matrix.msc4143.rtc.slot`) state event. A slot is open
  * when either variant says open; content that does not parse counts as closed (MSC4143).
- * Opening or closing re-checks the slot's MSC4143-draft memberships. Internal.
+ * Opening or closing re-checks the slot's sticky and MSC4143-draft memberships. Internal.
  */
 export function applySlot(
   draft: StateDraft,
@@ -57,7 +57,10 @@ export function applySlot(
     recentEventIds: rememberEventId(previous?.recentEventIds, envelope.eventId),
   };
   const wasOpen = isSlotOpen(slot);
+  const wasClosed = isSlotClosed(slot);
   const next = touchSlot(slot, { [field]: record }, undefined);
   draft.putSlot(next);
-  if (wasOpen !== isSlotOpen(next)) draft.recheckSlot(slotId, envelope.originServerTs);
+  if (wasOpen !== isSlotOpen(next) || wasClosed !== isSlotClosed(next)) {
+    draft.recheckSlot(slotId, envelope.originServerTs);
+  }
 }

@@ -1,7 +1,7 @@
 import { type RoomRtcState, stateData } from "./room-rtc-state.js";
 import type { RtcMembership } from "./rtc-membership.js";
 import { checkSlotOptions, type SlotSelectOptions } from "./select-options.js";
-import { activeCandidates, isCandidate, isSlotOpen, slotEntries } from "./slot-record.js";
+import { activeCandidates, isCandidate, slotAdmits, slotEntries } from "./slot-record.js";
 
 const NONE: readonly RtcMembership[] = Object.freeze([]);
 
@@ -75,7 +75,8 @@ export function selectInactiveMemberships(
         const joined = data.roomMembers.get(membership.userId)?.membership === "join";
         result.push({
           membership,
-          reason: joined && !isSlotOpen(slot) ? "slot-closed" : "sender-not-joined",
+          reason:
+            joined && !slotAdmits(slot, membership.dialect) ? "slot-closed" : "sender-not-joined",
         });
       } else if (membership.expiresTs !== undefined && membership.expiresTs <= options.now) {
         result.push({ membership, reason: "expired" });

@@ -23,6 +23,26 @@ export function isSlotOpen(slot: SlotRecord | undefined): boolean {
   return slot?.stableSlot?.open === true || slot?.unstableSlot?.open === true;
 }
 
+/** Whether the slot has an `m.rtc.slot` event (stable or unstable) and none of them is open. */
+export function isSlotClosed(slot: SlotRecord | undefined): boolean {
+  const exists = slot?.stableSlot !== undefined || slot?.unstableSlot !== undefined;
+  return exists && !isSlotOpen(slot);
+}
+
+/**
+ * Whether the slot's state lets a membership of `dialect` count: MSC4143-draft memberships need an
+ * open slot; matrix-js-sdk sticky memberships are hidden only while a slot event exists and is not
+ * open (what matrix-js-sdk 43 does); legacy state memberships are never gated.
+ */
+export function slotAdmits(
+  slot: SlotRecord | undefined,
+  dialect: RtcMembership["dialect"],
+): boolean {
+  if (dialect === "msc4143") return isSlotOpen(slot);
+  if (dialect === "sticky") return !isSlotClosed(slot);
+  return true;
+}
+
 /** Changes to a slot record. */
 export interface SlotChanges {
   readonly members?: SlotRecord["members"];
@@ -89,7 +109,7 @@ export function isCandidate(state: StateData, slot: SlotRecord, entry: Membershi
   const membership = entry.membership;
   if (entry.status !== "join" || membership === undefined) return false;
   if (state.roomMembers.get(membership.userId)?.membership !== "join") return false;
-  return membership.dialect !== "msc4143" || isSlotOpen(slot);
+  return slotAdmits(slot, membership.dialect);
 }
 
 /** Oldest first: by `createdTs`, then by membership key. */

@@ -190,7 +190,7 @@ export class StateDraft {
     for (const key of [...slot.members.keys()]) {
       const entry = this.entries.get(key);
       if (entry === undefined) continue;
-      if (entry.membership?.dialect !== "msc4143") continue;
+      if (entry.membership === undefined || entry.membership.dialect === "legacy") continue;
       const startTs = Math.max(ts, Math.min(entry.membership.createdTs, entry.originServerTs));
       this.writeEntry(entry, entry, {
         ts,
