@@ -1,15 +1,19 @@
 /**
- * Two real sessions (alice, bob) over `createMatrixClient` against the stack's Synapse, with a
- * no-media focus plugin of type "livekit" (the reference plugin package is built in parallel).
+ * Two real sessions (alice, bob) over `createMatrixClient` against the stack's Synapse, with the
+ * no-media reference focus plugin (`@mxrtc/focus-reference`) standing in for "livekit".
  */
 import { createDelayedEventTransport } from "@mxrtc/delayed-events";
+import {
+  createReferenceFocusController,
+  createReferenceFocusPlugin,
+  type ReferenceFocusConnection,
+} from "@mxrtc/focus-reference";
 import { createMatrixClient, type MatrixPort } from "@mxrtc/matrix";
 import { createCallRoom, joinRoom, type RegisteredUser, registerUser } from "@mxrtc/stack";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRtcSession } from "../src/create-rtc-session.js";
 import { SessionError } from "../src/session-error.js";
 import type { RtcSession, RtcSessionOptions } from "../src/session-options.js";
-import { createFakeFocusPlugin } from "./fake-focus-plugin.js";
 import { waitFor } from "./wait-for.js";
 
 const synapse = inject("synapse");
@@ -40,16 +44,18 @@ function transportFor(roomId: string, name: string) {
 }
 
 function open(user: RegisteredUser, roomId: string, extra: Partial<RtcSessionOptions> = {}) {
-  const focus = createFakeFocusPlugin("livekit");
+  const controller = createReferenceFocusController();
+  const plugin = createReferenceFocusPlugin({ focusType: "livekit", controller });
   const session = createRtcSession({
     matrix: clientOf(user),
     roomId,
-    plugins: [focus.plugin],
+    plugins: [plugin],
     transports: [transportFor(roomId, user.deviceId)],
     ...extra,
   });
   sessions.push(session);
-  return { session, focus };
+  const connection = () => session.focusConnection as ReferenceFocusConnection | undefined;
+  return { session, controller, connection };
 }
 
 async function sharedRoom(memberLevel?: number): Promise<string> {
@@ -89,8 +95,12 @@ describe("session against Synapse", () => {
     // alice joined first: her transport is the call's (oldest_membership) for both.
     expect(a.session.transport).toEqual(transportFor(roomId, "ALICEDEV"));
     expect(b.session.transport).toEqual(transportFor(roomId, "ALICEDEV"));
-    await waitFor("bob's focus connected", () => b.focus.open.length === 1);
-    expect(b.focus.open[0]?.options.transport).toEqual(transportFor(roomId, "ALICEDEV"));
+    await waitFor("bob's focus sees alice", () =>
+      (b.connection()?.participants ?? []).some((member) => member.userId === alice.userId),
+    );
+    await waitFor("alice's focus sees bob", () =>
+      (a.connection()?.participants ?? []).some((member) => member.userId === bob.userId),
+    );
 
     await b.session.leave();
     const elapsed = await waitFor(
@@ -99,8 +109,11 @@ describe("session against Synapse", () => {
       2000,
     );
     expect(elapsed).toBeLessThanOrEqual(2000);
-    expect(b.focus.open).toHaveLength(0);
-    expect(a.focus.open).toHaveLength(1);
+    expect(b.controller.openConnections).toBe(0);
+    expect(a.controller.openConnections).toBe(1);
+    await waitFor("alice's focus drops bob", () =>
+      (a.connection()?.participants ?? []).every((member) => member.userId !== bob.userId),
+    );
   });
 
   it("a room where level 0 cannot send call.member: insufficient-power-level, no delayed event left", async () => {
@@ -143,5 +156,25 @@ describe("session against Synapse", () => {
     await waitFor("alice sees bob's sticky leave", () =>
       a.session.memberships.every((member) => member.userId !== bob.userId),
     );
+  });
+
+  it("media lost for good: the plugin's leave port sends bob's leave, alice sees it within 2 s", async () => {
+    const roomId = await sharedRoom();
+    const a = open(alice, roomId);
+    const b = open(bob, roomId);
+    await a.session.join();
+    await b.session.join();
+    await waitFor("alice lists bob", () =>
+      a.session.memberships.some((member) => member.userId === bob.userId),
+    );
+    await waitFor("bob's focus connected", () => b.controller.openConnections === 1);
+    b.controller.loseConnection("media-connection-lost");
+    const elapsed = await waitFor(
+      "alice sees bob gone",
+      () => a.session.memberships.every((member) => member.userId !== bob.userId),
+      2000,
+    );
+    expect(elapsed).toBeLessThanOrEqual(2000);
+    await waitFor("bob's session left", () => b.session.joinState === "left");
   });
 });
