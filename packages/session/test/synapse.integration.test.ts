@@ -118,7 +118,21 @@ describe("session against Synapse", () => {
 
   it("a room where level 0 cannot send call.member: insufficient-power-level, no delayed event left", async () => {
     const roomId = await sharedRoom(50);
-    const b = open(bob, roomId);
+    const calls: string[] = [];
+    const real = createDelayedEventTransport({ matrix: clientOf(bob) });
+    const recorded = {
+      ...real,
+      scheduleStateEvent: async (input: Parameters<typeof real.scheduleStateEvent>[0]) => {
+        const result = await real.scheduleStateEvent(input);
+        calls.push(`schedule ${result.delayId}`);
+        return result;
+      },
+      cancel: async (delayId: string, options?: Parameters<typeof real.cancel>[1]) => {
+        calls.push(`cancel ${delayId}`);
+        return real.cancel(delayId, options);
+      },
+    };
+    const b = open(bob, roomId, { delayedEvents: recorded });
     const error = await b.session.join().then(
       () => undefined,
       (caught: unknown) => caught,
@@ -130,7 +144,10 @@ describe("session against Synapse", () => {
       requiredPowerLevel: 50,
       userPowerLevel: 0,
     });
-    const scheduled = await createDelayedEventTransport({ matrix: clientOf(bob) }).listScheduled();
+    // The leave was armed first, then cancelled when the membership PUT was refused.
+    const delayId = calls[0]?.replace("schedule ", "");
+    expect(calls.slice(0, 2)).toEqual([`schedule ${delayId}`, `cancel ${delayId}`]);
+    const scheduled = await real.listScheduled();
     expect(scheduled.filter((event) => event.roomId === roomId)).toEqual([]);
     expect(b.session.joinState).toBe("left");
   });
