@@ -181,6 +181,29 @@ describe("legacy org.matrix.msc3401.call.member", () => {
     expect(diagnostic?.path).toMatch(/^content\./);
   });
 
+  it("does not count a join without focus_active (matrix-js-sdk 43 rejects it too)", () => {
+    const event = legacyJoin({ sender: ALICE, deviceId: "A", ts: T0 });
+    const { focus_active: _dropped, ...content } = event.content;
+    const withoutFocus = { ...event, content };
+    const state = build([...joined(ALICE), withoutFocus]);
+    expect(members(state)).toEqual([]);
+    expect(selectDiagnostics(state)).toEqual([
+      expect.objectContaining({
+        code: "invalid-content",
+        eventId: event.event_id,
+        path: "content.focus_active",
+      }),
+    ]);
+    const numericType = {
+      ...event,
+      event_id: "$numeric",
+      content: { ...content, focus_active: { type: 1 } },
+    };
+    expect(selectDiagnostics(build([...joined(ALICE), numericType]))).toEqual([
+      expect.objectContaining({ code: "invalid-content", path: "content.focus_active.type" }),
+    ]);
+  });
+
   it("follows the server's order, not origin_server_ts", () => {
     const later = legacyJoin({ sender: ALICE, deviceId: "A", ts: T0 + HOUR });
     const earlierLeave = legacyLeave({ sender: ALICE, deviceId: "A", ts: T0 });

@@ -13,7 +13,7 @@ const sharedCache = new WeakMap<
  * The one transport every member of the slot connects to, if there is one.
  *
  * @remarks Rule: when every active membership is a legacy membership with
- * `focus_selection: "oldest_membership"` (a missing `focus_active` reads as that), the shared
+ * `focus_selection: "oldest_membership"` (a missing `focus_selection` reads as that), the shared
  * transport is the oldest membership's first `foci_preferred` entry (Element Call's original
  * model). Otherwise there is no shared transport and this returns `undefined`: legacy
  * `multi_sfu`, js-sdk sticky and MSC4143 draft members each publish on their own first transport

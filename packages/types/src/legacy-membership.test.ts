@@ -124,6 +124,35 @@ describe("parseLegacyMembershipContent: leave and slots", () => {
     }
   });
 
+  it("rejects a join without focus_active, as matrix-js-sdk 43 does", () => {
+    const { focus_active: _dropped, ...withoutFocus } = legacyJoinFromMembershipManager;
+    const missing = errorOf(parseLegacyMembershipContent(withoutFocus, alice));
+    expect(missing.path).toBe("content.focus_active");
+    expect(missing.message).toContain("matrix-js-sdk rejects it too");
+    for (const focusActive of [null, "livekit", [], 5]) {
+      const content = { ...legacyJoinFromMembershipManager, focus_active: focusActive };
+      expect(errorOf(parseLegacyMembershipContent(content, alice)).path).toBe(
+        "content.focus_active",
+      );
+    }
+  });
+
+  it("rejects a focus_active whose type is not a string, as matrix-js-sdk 43 does", () => {
+    for (const type of [undefined, 5, null, { name: "livekit" }]) {
+      const content = { ...legacyJoinFromMembershipManager, focus_active: { type } };
+      const error = errorOf(parseLegacyMembershipContent(content, alice));
+      expect(error.path).toBe("content.focus_active.type");
+      expect(error.message).toContain("matrix-js-sdk rejects it too");
+    }
+  });
+
+  it("reads a focus_active without focus_selection as no selection (readers default it)", () => {
+    const content = { ...legacyJoinFromMembershipManager, focus_active: { type: "livekit" } };
+    const value = join(parseLegacyMembershipContent(content, alice));
+    expect(value.focusActiveType).toBe("livekit");
+    expect(value.focusSelection).toBeUndefined();
+  });
+
   it("rejects the per-user MSC3401 memberships array", () => {
     expect(errorOf(parseLegacyMembershipContent({ memberships: [] }, alice)).path).toBe(
       "content.memberships",

@@ -2,7 +2,17 @@ import { LEGACY_DEFAULT_EXPIRES_MS } from "./constants.js";
 import { readLeaveReason } from "./leave-reason.js";
 import type { FocusSelection, MembershipContent } from "./membership-content.js";
 import type { ParseResult } from "./parse-result.js";
-import { asRecord, asString, field, guard, invalid, optionalString, optionalTime } from "./read.js";
+import {
+  asRecord,
+  asString,
+  describe,
+  field,
+  guard,
+  invalid,
+  isRecord,
+  optionalString,
+  optionalTime,
+} from "./read.js";
 import { legacyFieldsFromSlotId, parseSlotId, slotIdFromLegacy } from "./slot-id.js";
 import { type RtcTransport, readTransports } from "./transport.js";
 import { TypesError } from "./types-error.js";
@@ -11,9 +21,10 @@ import { TypesError } from "./types-error.js";
  * Parses the content of a legacy `org.matrix.msc3401.call.member` state event. Never throws.
  *
  * @remarks `{}` (or content whose only key is `leave_reason`) is a leave. A join needs string
- * `application`, `call_id` and `device_id`; `focus_active` (`{type}`), `foci_preferred`
- * (≤ 16 transports), `created_ts`, `expires`, `scope`, `membershipID` and `m.call.intent` are
- * checked when present. The old MSC3401 per-user `{ memberships: [...] }` form is rejected.
+ * `application`, `call_id`, `device_id` and `focus_active` with a string `type` (matrix-js-sdk 43
+ * rejects a membership without them too); `foci_preferred` (≤ 16 transports), `created_ts`,
+ * `expires`, `scope`, `membershipID` and `m.call.intent` are checked when present. A missing
+ * `focus_active.focus_selection` is left undefined (readers treat it as `oldest_membership`). The old MSC3401 per-user `{ memberships: [...] }` form is rejected.
  * The state key is not looked at: check it with {@link isAuthenticLegacyStateKey}.
  * @param content - the untrusted event content.
  * @param context - `sender` of the event (for the default member id `${sender}:${device_id}`).
@@ -57,16 +68,25 @@ export function parseLegacyMembershipContent(
     const deviceId = asString(field(record, "device_id"), "content.device_id");
     optionalString(record, "scope", "content");
     const focusActive = field(record, "focus_active");
-    let focusActiveType: string | undefined;
-    let focusSelection: string | undefined;
-    if (focusActive !== undefined) {
-      const focus = asRecord(focusActive, "content.focus_active");
-      focusActiveType = asString(field(focus, "type"), "content.focus_active.type");
-      const key = ["focus_selection", "selection", "focus_select"].find(
-        (name) => field(focus, name) !== undefined,
+    if (!isRecord(focusActive)) {
+      invalid(
+        "content.focus_active",
+        `expected an object with a string type, got ${describe(focusActive)} (matrix-js-sdk rejects it too)`,
       );
-      if (key) focusSelection = asString(field(focus, key), `content.focus_active.${key}`);
     }
+    const focusActiveType = field(focusActive, "type");
+    if (typeof focusActiveType !== "string") {
+      invalid(
+        "content.focus_active.type",
+        `expected a string, got ${describe(focusActiveType)} (matrix-js-sdk rejects it too)`,
+      );
+    }
+    asString(focusActiveType, "content.focus_active.type");
+    let focusSelection: string | undefined;
+    const key = ["focus_selection", "selection", "focus_select"].find(
+      (name) => field(focusActive, name) !== undefined,
+    );
+    if (key) focusSelection = asString(field(focusActive, key), `content.focus_active.${key}`);
     const foci = field(record, "foci_preferred");
     const createdTs = optionalTime(record, "created_ts", "content");
     const expiresMs = optionalTime(record, "expires", "content");
@@ -81,7 +101,7 @@ export function parseLegacyMembershipContent(
       transports:
         foci === undefined ? Object.freeze([]) : readTransports(foci, "content.foci_preferred"),
       ...(focusSelection !== undefined && { focusSelection }),
-      ...(focusActiveType !== undefined && { focusActiveType }),
+      focusActiveType,
       ...(createdTs !== undefined && { createdTs }),
       ...(expiresMs !== undefined && { expiresMs }),
       ...(callIntent !== undefined && { callIntent }),

@@ -50,7 +50,8 @@ export interface RtcApplication {
  * - `claimedUserId`: sticky `member.user_id` (or sticky-v1 `claimed_user_id`); absent otherwise.
  * - `deviceId`: legacy `device_id`; sticky `member.device_id`; msc4143 `member.claimed_device_id`.
  * - `transports`: legacy `foci_preferred`; sticky `transports.published ?? rtc_transports`; msc4143 `transports.published`.
- * - `focusSelection`/`focusActiveType`: legacy `focus_active` (aliases `selection`, `focus_select` accepted).
+ * - `focusSelection`/`focusActiveType`: legacy `focus_active` (aliases `selection`, `focus_select`
+ *   accepted); `focusActiveType` is always set for legacy joins, whose `focus_active.type` is required.
  * - `createdTs`/`expiresMs`: legacy `created_ts`/`expires`.
  * - `callIntent`: legacy `m.call.intent`; sticky/msc4143 `application["m.call.intent"]`.
  * - `stickyKey`: `sticky_key ?? msc4354_sticky_key`.
