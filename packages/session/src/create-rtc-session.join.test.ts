@@ -1,7 +1,7 @@
 import { MatrixError } from "@mxrtc/matrix";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { START_TS, settle, setupSession } from "../test/harness.js";
-import { ALICE, legacyLeave, ROOM, SFU_A } from "../test/room-fixtures.js";
+import { ALICE, legacyLeave, legacyMember, ROOM, SFU_A } from "../test/room-fixtures.js";
 import { SessionError } from "./session-error.js";
 
 const TYPE = "org.matrix.msc3401.call.member";
@@ -62,6 +62,24 @@ describe("join (legacy dialect)", () => {
     expect(fake.sent).toHaveLength(3);
     expect(fake.sent[2]?.content).toMatchObject({ created_ts: firstTs, expires: 180_000 });
     expect(session.memberships.map((member) => member.createdTs)).toEqual([firstTs]);
+    await session.close();
+  });
+
+  it("ignores a stale membership of ours (a crashed earlier instance) for created_ts", async () => {
+    const { session, fake, feed, echo } = setupSession({
+      expiresMs: 60_000,
+      refreshLeadMs: 10_000,
+    });
+    const stale = legacyMember(ALICE, "ALICEDEV", [SFU_A], { ts: START_TS - 30_000 });
+    feed([{ ...stale, content: { ...stale.content, membershipID: `${ALICE}:ALICEDEV` } }]);
+    await settle(0);
+    expect(session.memberships[0]?.isLocal).toBe(true);
+    await settle(1000);
+    await session.join();
+    expect(fake.sent[0]?.content).not.toHaveProperty("created_ts");
+    echo();
+    await settle(50_000);
+    expect(fake.sent[1]?.content).toMatchObject({ created_ts: START_TS + 1000 });
     await session.close();
   });
 

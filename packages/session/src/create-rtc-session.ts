@@ -21,6 +21,9 @@ import type { SessionMembership } from "./session-membership.js";
 import type { RtcSession, RtcSessionOptions } from "./session-options.js";
 import { syncBatchEvents } from "./sync-batch-events.js";
 
+/** setTimeout's largest delay; a later expiry is re-checked when this fires. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function checkOptions(options: RtcSessionOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new SessionError("invalid-options", "createRtcSession needs an options object");
@@ -186,10 +189,13 @@ export function createRtcSession(options: RtcSessionOptions): RtcSession {
         next = expiresTs;
     }
     if (next !== undefined) {
-      expiryTimer = clock.setTimeout(() => {
-        expiryTimer = undefined;
-        refresh();
-      }, next - now);
+      expiryTimer = clock.setTimeout(
+        () => {
+          expiryTimer = undefined;
+          refresh();
+        },
+        Math.min(next - now, MAX_TIMER_MS),
+      );
     }
   }
 
@@ -253,6 +259,11 @@ export function createRtcSession(options: RtcSessionOptions): RtcSession {
     }
   }
 
+  // Know who we are early, so our own (possibly stale) membership is marked before join().
+  join.resolveIdentity().then(
+    () => refresh(),
+    () => undefined,
+  );
   if ((options.feed ?? "sync") === "sync") void runSync();
 
   return {

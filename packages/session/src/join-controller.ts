@@ -6,10 +6,11 @@ import {
   type LeaveScheduler,
   type SendMembership,
 } from "@mxrtc/leave-scheduler";
-import { type MatrixPort, matrixPath } from "@mxrtc/matrix";
+import type { MatrixPort } from "@mxrtc/matrix";
 import type { RtcMembership } from "@mxrtc/state";
 import { MAX_STICKY_DURATION_MS, type RtcTransport } from "@mxrtc/types";
 import { discoverTransports } from "./discover-transports.js";
+import { explainJoinFailure } from "./explain-join-failure.js";
 import {
   buildOwnMembershipContent,
   legacyExpiresMs,
@@ -17,7 +18,8 @@ import {
   planOwnMembership,
   sendOwnMembership,
 } from "./own-membership.js";
-import { checkPowerLevel, isForbidden } from "./power-levels.js";
+import { isForbidden } from "./power-levels.js";
+import { readStateContent } from "./read-room-state.js";
 import type { RoomFacts } from "./room-facts.js";
 import { SessionError } from "./session-error.js";
 import type { JoinState } from "./session-events.js";
@@ -51,21 +53,6 @@ export interface JoinControllerHost {
 const DEFAULT_REFRESH_LEAD_MS = 300_000;
 const DEFAULT_EXPIRES_MS = 14_400_000;
 
-async function readStateContent(
-  matrix: MatrixPort,
-  roomId: string,
-  type: string,
-): Promise<Record<string, unknown> | undefined> {
-  try {
-    return await matrix.request<Record<string, unknown>>({
-      method: "GET",
-      path: matrixPath`/_matrix/client/v3/rooms/${roomId}/state/${type}/`,
-    });
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Our side of the call: resolves identity, room version and transports, plans the membership,
  * runs the leave scheduler, keeps `created_ts`, refreshes before expiry, reports a vanished
@@ -84,7 +71,8 @@ export function createJoinController(host: JoinControllerHost) {
   let createdTs: number | undefined;
   let expiresMs = stepMs;
   let lastWriteTs: number | undefined;
-  let writtenEventId: string | undefined;
+  /** The last write of this join (its event id when the server gave one); none before the first. */
+  let lastWrite: { readonly eventId: string | undefined } | undefined;
   let writesInFlight = 0;
   let seenSinceWrite = false;
   let refreshTimer: unknown;
@@ -145,7 +133,11 @@ export function createJoinController(host: JoinControllerHost) {
   function observe(): void {
     const own = host.ownMembership();
     if (own !== undefined) {
-      if (writesInFlight === 0 && (writtenEventId === undefined || own.eventId === writtenEventId))
+      if (
+        lastWrite !== undefined &&
+        writesInFlight === 0 &&
+        (lastWrite.eventId === undefined || own.eventId === lastWrite.eventId)
+      )
         seenSinceWrite = true;
       if (seenSinceWrite && createdTs === undefined && plan?.dialect === "legacy") {
         createdTs = own.createdTs;
@@ -177,7 +169,7 @@ export function createJoinController(host: JoinControllerHost) {
     seenSinceWrite = false;
     try {
       const result = await sendOwnMembership(matrix, current, content, { signal });
-      writtenEventId = result.eventId;
+      lastWrite = { eventId: result.eventId };
       lastWriteTs = now;
       expiresMs = nextExpiresMs;
     } catch (error) {
@@ -205,37 +197,6 @@ export function createJoinController(host: JoinControllerHost) {
         false,
       );
     }
-  }
-
-  async function explain(error: unknown, current: OwnMembershipPlan): Promise<SessionError> {
-    if (SessionError.isInstance(error)) return error;
-    if (isForbidden(error)) {
-      const powerLevels =
-        host.facts().powerLevels ??
-        (await readStateContent(matrix, current.roomId, "m.room.power_levels"));
-      const check = checkPowerLevel(powerLevels, {
-        userId: current.userId,
-        eventType: current.eventType,
-        isState: current.dialect === "legacy",
-      });
-      if (!check.allowed) {
-        const fallback = current.dialect === "legacy" ? "state_default" : "events_default";
-        return new SessionError(
-          "insufficient-power-level",
-          `${current.userId} has power level ${check.userPowerLevel} in ${current.roomId}, but ` +
-            `sending ${current.eventType} needs ${check.requiredPowerLevel} ` +
-            `(m.room.power_levels events["${current.eventType}"] ?? ${fallback})`,
-          {
-            cause: error,
-            eventType: current.eventType,
-            requiredPowerLevel: check.requiredPowerLevel,
-            userPowerLevel: check.userPowerLevel,
-          },
-        );
-      }
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    return new SessionError("join-failed", `join failed: ${message}`, { cause: error });
   }
 
   async function prepare(joinOptions: JoinOptions): Promise<OwnMembershipPlan> {
@@ -289,7 +250,7 @@ export function createJoinController(host: JoinControllerHost) {
     created.on("error", ({ error, fatal }) => {
       if (joinState !== "joined" || scheduler !== created) return;
       host.onError(
-        new SessionError("join-failed", `leave scheduler: ${error.message}`, { cause: error }),
+        new SessionError("scheduler-error", `leave scheduler: ${error.message}`, { cause: error }),
         fatal,
       );
     });
@@ -312,7 +273,7 @@ export function createJoinController(host: JoinControllerHost) {
       plan = current;
       createdTs = undefined;
       expiresMs = stepMs;
-      writtenEventId = undefined;
+      lastWrite = undefined;
       seenSinceWrite = false;
       const previous = scheduler;
       scheduler = createScheduler(current);
@@ -323,7 +284,14 @@ export function createJoinController(host: JoinControllerHost) {
       scheduleRefresh();
       observe();
     } catch (error) {
-      const explained = current === undefined ? error : await explain(error, current);
+      const explained =
+        current === undefined
+          ? error
+          : await explainJoinFailure(error, {
+              plan: current,
+              matrix,
+              powerLevels: host.facts().powerLevels,
+            });
       if (joinState === "joining") setState("left");
       throw SessionError.isInstance(explained)
         ? explained

@@ -37,7 +37,15 @@ export function listMemberships(
   );
 }
 
-function sameTransport(a: RtcTransport | undefined, b: RtcTransport | undefined): boolean {
+/**
+ * Equal transports (`transportsEqual`), where two `undefined` are equal too.
+ *
+ * @example
+ * ```ts
+ * sameTransport(undefined, undefined); // true
+ * ```
+ */
+export function sameTransport(a: RtcTransport | undefined, b: RtcTransport | undefined): boolean {
   return a === undefined || b === undefined ? a === b : transportsEqual(a, b);
 }
 
@@ -69,5 +77,3 @@ export function membershipsDiffer(
     );
   });
 }
-
-export { sameTransport };

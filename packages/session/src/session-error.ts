@@ -11,6 +11,8 @@ const marker = Symbol.for("@mxrtc/session/SessionError");
  * - `"sticky-unsupported"`: `dialect: "sticky"` asked, but the server does not advertise MSC4354.
  * - `"no-transport"`: no transport given, none at `/rtc/transports`, none in `.well-known`.
  * - `"join-failed"`: the join failed for another reason (`cause` is the scheduler's error).
+ * - `"scheduler-error"`: the leave scheduler reported an error while joined (`cause` is its
+ *   `LeaveSchedulerError`; `fatal` on the event says whether we are out of the call).
  * - `"focus-failed"`: a focus plugin failed to connect (`cause` is its `FocusError`).
  * - `"sync-failed"`: the owned sync loop stopped with an error.
  *
@@ -27,6 +29,7 @@ export type SessionErrorCode =
   | "sticky-unsupported"
   | "no-transport"
   | "join-failed"
+  | "scheduler-error"
   | "focus-failed"
   | "sync-failed";
 
