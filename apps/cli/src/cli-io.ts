@@ -13,9 +13,19 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Read a UTF-8 file; rejects when it cannot be read. */
   readonly readFile: (path: string) => Promise<string>;
+  /** The fetch live commands use. Default: the global `fetch`. */
+  readonly fetch?: typeof fetch;
+  /** The clock (Unix ms). Default: `Date.now`. */
+  readonly now?: () => number;
+  /** Environment variables (`NO_COLOR`). Default: none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Whether stdout is a terminal (colour and ✓/✗ markers). Default: false (plain ASCII). */
+  readonly stdoutIsTty?: boolean;
+  /** Aborted on Ctrl-C / SIGTERM: long-running commands (`join`) leave and return. */
+  readonly signal?: AbortSignal;
 }
 
-/** Exit codes: 0 success, 1 unexpected failure, 2 unusable input or arguments. */
+/** Exit codes: 0 success, 1 failure (or a failed doctor check), 2 unusable input or arguments. */
 export const EXIT_OK = 0;
 /** An unexpected failure (a bug). */
 export const EXIT_FAILURE = 1;

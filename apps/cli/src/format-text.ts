@@ -82,7 +82,9 @@ export function formatInspectText(report: InspectReport): string {
       ? " (latest origin_server_ts in the dump; override with --now)"
       : report.nowSource === "none"
         ? " (no timestamps in the dump)"
-        : "";
+        : report.nowSource === "clock"
+          ? " (live: this machine's clock)"
+          : "";
   const lines = [
     `Room ${report.roomId ?? "(unknown room id)"}: ${report.eventCount} events (${report.input})`,
     `Now: ${formatTs(report.now)}${nowNote}`,

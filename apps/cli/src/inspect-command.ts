@@ -1,11 +1,13 @@
 import { parseArgs } from "node:util";
 import { CliError, type CliIo, EXIT_OK } from "./cli-io.js";
 import { formatInspectText } from "./format-text.js";
+import { inspectLive } from "./inspect-live.js";
 import { buildInspectReport } from "./inspect-report.js";
 import { latestOriginServerTs, readRoomDump } from "./room-dump.js";
 
 /** Usage text of `mxrtc inspect`. */
 export const INSPECT_USAGE = `Usage: mxrtc inspect <room-dump.json> [--json] [--now <ms|ISO time>] [--slot <application#id>] [--room <room id>]
+       mxrtc inspect --homeserver <url> --token <access token> --room <room id> [--json] [--slot <application#id>]
 
 Reads a room dump (an array of client events, a /sync room section, or a whole /sync response)
 and prints current calls, members with their transports and dialects, past sessions, and every
@@ -15,7 +17,10 @@ rejected event with its reason.
   --now         the time to evaluate expiry at (default: the latest origin_server_ts in the dump,
                 so the output of a saved dump is reproducible)
   --slot        only this slot (default: every slot seen)
-  --room        which room of a /sync response holding several
+  --room        which room of a /sync response holding several; with --homeserver, the live room
+  --homeserver  read the room live (GET /rooms/{id}/state + one /sync for sticky events),
+                judged at this machine's clock; needs --token and --room
+  --token       access token of a user who has joined the room
 `;
 
 /** Parse `--now`: Unix milliseconds or an ISO 8601 time. */
@@ -52,6 +57,21 @@ export async function inspectCommand(argv: readonly string[], io: CliIo): Promis
   if (values.help) {
     io.stdout(INSPECT_USAGE);
     return EXIT_OK;
+  }
+  if (values.homeserver !== undefined || values.token !== undefined) {
+    if (positionals.length > 0 || values.now !== undefined) {
+      throw new CliError("a live inspect (--homeserver) takes no file and no --now");
+    }
+    return inspectLive(
+      {
+        homeserver: values.homeserver,
+        token: values.token,
+        roomId: values.room,
+        json: values.json,
+        slotId: values.slot,
+      },
+      io,
+    );
   }
   const [file, ...extra] = positionals;
   if (file === undefined)
@@ -103,6 +123,8 @@ function parseInspectArgs(argv: readonly string[]) {
       now: { type: "string" },
       slot: { type: "string" },
       room: { type: "string" },
+      homeserver: { type: "string" },
+      token: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });

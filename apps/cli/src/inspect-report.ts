@@ -58,7 +58,7 @@ export interface InspectReport {
   readonly input: RoomDump["shape"];
   readonly eventCount: number;
   readonly now: number;
-  readonly nowSource: "argument" | "latest-event" | "none";
+  readonly nowSource: "argument" | "latest-event" | "none" | "clock";
   readonly slots: readonly ReportSlot[];
   readonly diagnostics: readonly RtcDiagnostic[];
   readonly droppedDiagnostics: number;
@@ -78,9 +78,15 @@ export function buildInspectReport(
     readonly now: number;
     readonly nowSource: InspectReport["nowSource"];
     readonly slotId?: string;
+    /** When the events were received (live rooms): MSC4354 sticky `ttl`s count from here. */
+    readonly receivedTs?: number;
   },
 ): InspectReport {
-  const state = applyEvents(createRoomRtcState({ roomId: dump.roomId ?? "" }), dump.events);
+  const state = applyEvents(
+    createRoomRtcState({ roomId: dump.roomId ?? "" }),
+    dump.events,
+    options.receivedTs === undefined ? {} : { receivedTs: options.receivedTs },
+  );
   const now = options.now;
   const slotIds = options.slotId === undefined ? selectSlotIds(state) : [options.slotId];
   const slots = slotIds.map((slotId): ReportSlot => {

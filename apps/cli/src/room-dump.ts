@@ -5,7 +5,7 @@ export interface RoomDump {
   readonly roomId: string | undefined;
   readonly events: readonly unknown[];
   /** Which input shape was recognised. */
-  readonly shape: "event-array" | "sync-room" | "sync-response" | "messages-chunk";
+  readonly shape: "event-array" | "sync-room" | "sync-response" | "messages-chunk" | "live";
 }
 
 type JsonObject = Readonly<Record<string, unknown>>;
