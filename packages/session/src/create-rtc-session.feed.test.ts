@@ -77,6 +77,20 @@ describe("feed and events", () => {
     await session.close();
   });
 
+  it("a malformed batch from a hand-rolled feed is reported as an error event, never thrown", async () => {
+    const { session, events, feed } = setupSession();
+    expect(() =>
+      session.applySyncBatch({ rooms: { [ROOM]: null }, toDevice: "x" } as never),
+    ).not.toThrow();
+    expect(events.at(-1)).toMatchObject({
+      name: "error",
+      payload: { fatal: false, error: { code: "sync-failed" } },
+    });
+    feed([legacyMember(BOB, "BOBDEV", [SFU_B])]);
+    expect(session.memberships).toHaveLength(1);
+    await session.close();
+  });
+
   it("rejects bad options with a typed error", () => {
     expect(() => setupSession({ roomId: "" })).toThrow(/roomId/);
     vi.useRealTimers();

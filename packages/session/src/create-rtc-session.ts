@@ -228,19 +228,23 @@ export function createRtcSession(options: RtcSessionOptions): RtcSession {
 
   function applySyncBatch(batch: SyncBatch): void {
     if (closed) return;
-    const events = syncBatchEvents(batch, roomId);
-    if (events.length > 0) {
-      facts = foldRoomFacts(facts, events);
-      try {
-        state = applyEvents(state, events, { receivedTs: batch.receivedTs });
-      } catch (error) {
-        emitError(
-          new SessionError("sync-failed", "could not apply a sync batch", { cause: error }),
-          false,
-        );
+    try {
+      const events = syncBatchEvents(batch, roomId);
+      if (events.length > 0) {
+        facts = foldRoomFacts(facts, events);
+        const receivedTs = Number.isFinite(batch.receivedTs) ? batch.receivedTs : clock.now();
+        state = applyEvents(state, events, { receivedTs });
       }
+      if (Array.isArray(batch.toDevice) && batch.toDevice.length > 0) {
+        focusPort?.dispatchToDevice(batch.toDevice);
+      }
+    } catch (error) {
+      // A malformed batch (wrong shape from a hand-rolled feed) is reported, never thrown.
+      emitError(
+        new SessionError("sync-failed", "could not apply a sync batch", { cause: error }),
+        false,
+      );
     }
-    if (batch.toDevice.length > 0) focusPort?.dispatchToDevice(batch.toDevice);
     refresh();
   }
 
