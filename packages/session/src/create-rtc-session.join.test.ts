@@ -101,6 +101,27 @@ describe("join (legacy dialect)", () => {
     await session.close();
   });
 
+  it("concurrent updates queue behind each other; the last intent is what stays", async () => {
+    const { session, fake, echo, log } = setupSession();
+    await session.join();
+    echo();
+    await Promise.all([
+      session.update({ callIntent: "video" }),
+      session.update({ callIntent: "audio" }),
+    ]);
+    expect(fake.sent).toHaveLength(3);
+    expect(fake.sent.at(-1)?.content["m.call.intent"]).toBe("audio");
+    // every re-send is preceded by a restart proving the delayed leave alive
+    const writes = log.filter((line) => line.startsWith("state") || line.startsWith("restart"));
+    expect(writes.slice(-4).map((line) => line.split(" ")[0])).toEqual([
+      "restart",
+      "state",
+      "restart",
+      "state",
+    ]);
+    await session.close();
+  });
+
   it("403 on the membership PUT: cancels the armed leave and names the missing power level", async () => {
     const { session, fake, delayed, log } = setupSession({ memberLevel: 50 });
     fake.refuseSends(
