@@ -10,7 +10,15 @@ export function processExists(pid: number): boolean {
   }
 }
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
+/**
+ * Sends `signal` to the process group led by `pid`; a group that is gone is ignored.
+ *
+ * @example
+ * ```ts
+ * signalGroup(child.pid, "SIGTERM");
+ * ```
+ */
+export function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);
   } catch {
