@@ -1,4 +1,5 @@
 import { CliError, type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli-io.js";
+import { DOCTOR_USAGE, doctorCommand } from "./doctor-command.js";
 import { INSPECT_USAGE, inspectCommand } from "./inspect-command.js";
 
 /** Top-level usage of `mxrtc`. */
@@ -6,8 +7,14 @@ export const USAGE = `mxrtc: MatrixRTC tools
 
 Commands:
   inspect <room-dump.json>   show calls, members, transports, past sessions and rejected events
+  inspect --homeserver <url> --token <token> --room <room id>
+                             the same for a live room
+  doctor --homeserver <url> [--token <token>] [--write <room id>]
+                             check a deployment (delayed events, transports, focus services)
+  join --homeserver <url> --token <token> --room <room id>
+                             join a call as a headless member and keep the delayed leave alive
 
-Run "mxrtc inspect --help" for its options.
+Run "mxrtc <command> --help" for its options.
 `;
 
 /**
@@ -26,6 +33,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     switch (command) {
       case "inspect":
         return await inspectCommand(rest, io);
+      case "doctor":
+        return await doctorCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -34,7 +43,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return command === undefined ? EXIT_USAGE : EXIT_OK;
       default:
         throw new CliError(
-          `unknown command ${JSON.stringify(command)} (try: mxrtc inspect <file.json>)`,
+          `unknown command ${JSON.stringify(command)} (commands: inspect, doctor, join)`,
         );
     }
   } catch (error) {
@@ -49,4 +58,4 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-export { INSPECT_USAGE };
+export { DOCTOR_USAGE, INSPECT_USAGE };
