@@ -3,6 +3,8 @@ export interface RecordedRequest {
   readonly method: string;
   /** Path without the query string, e.g. `/_matrix/client/unstable/org.matrix.msc4140/delayed_events/x/restart`. */
   readonly path: string;
+  /** The query string including `?`, or "". */
+  readonly query: string;
   /** `Date.now()` when the request was handed to fetch. */
   readonly startTs: number;
   /** `Date.now()` when the response headers arrived (undefined while pending or on a network error). */
@@ -52,7 +54,12 @@ export function createCountingFetch(inner: typeof fetch = globalThis.fetch): Cou
       typeof input === "string" ? input : input instanceof URL ? input.href : input.url,
     );
     const method = init?.method ?? (input instanceof Request ? input.method : "GET");
-    const record: RecordedRequest = { method, path: url.pathname, startTs: Date.now() };
+    const record: RecordedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      startTs: Date.now(),
+    };
     requests.push(record);
     if (severed) {
       return new Promise<Response>((_resolve, reject) => {

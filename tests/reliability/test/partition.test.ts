@@ -8,7 +8,9 @@ import { createTcpProxy, type TcpProxy } from "@mxrtc/stack";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { CALL_MEMBER_EVENT_TYPE, type CallMember, createCallMember } from "../src/call-member.js";
 import { type CallRoom, setUpCallRoom } from "../src/call-room.js";
+import { createCountingFetch } from "../src/counting-fetch.js";
 import { hasDelayedLeave, watchDelayedLeaveInvariant } from "../src/delayed-leave-invariant.js";
+import { findUnarmedMembershipWrites } from "../src/membership-write-order.js";
 import { PROOF_DELAY_MS } from "../src/proof-settings.js";
 import { listDelayedEvents } from "../src/raw-matrix.js";
 import { recordMeasurement } from "../src/record-measurement.js";
@@ -36,6 +38,7 @@ describe("a member cut off by a network partition", () => {
     const user = room.members[0];
     if (user === undefined) throw new Error("no member registered");
     const direct = { baseUrl: synapse.baseUrl, accessToken: user.accessToken };
+    const counting = createCountingFetch();
     member = createCallMember({
       baseUrl: proxy.url,
       accessToken: user.accessToken,
@@ -44,6 +47,7 @@ describe("a member cut off by a network partition", () => {
       roomId: room.roomId,
       delayMs: PROOF_DELAY_MS,
       watchOwnMembership: true,
+      fetch: counting.fetch,
     });
     const target = {
       roomId: room.roomId,
@@ -103,6 +107,16 @@ describe("a member cut off by a network partition", () => {
     const scheduledForKey = (await listDelayedEvents(direct)).filter((event) =>
       hasDelayedLeave([event], target),
     ).length;
+    const unarmedWrites = findUnarmedMembershipWrites(
+      counting.requests,
+      `/${encodeURIComponent(member.stateKey)}`,
+    );
+    const membershipWrites = counting.requests.filter(
+      (request) =>
+        request.method === "PUT" &&
+        request.path.includes("/state/") &&
+        !request.query.includes("msc4140.delay"),
+    ).length;
     await member.leave();
     const leftOver = await listDelayedEvents(direct);
 
@@ -117,6 +131,8 @@ describe("a member cut off by a network partition", () => {
       appearances,
       ownSyncSawVanish: member.sawOwnMembershipVanish.length,
       delayedLeavesForKeyAfterRejoin: scheduledForKey,
+      membershipWrites,
+      unarmedMembershipWrites: unarmedWrites,
       delayedEventsAfterLeave: leftOver.length,
       schedulerEvents: member.events
         .filter(
@@ -127,6 +143,11 @@ describe("a member cut off by a network partition", () => {
 
     expect(cutToEmptyMs).toBeLessThanOrEqual(PROOF_DELAY_MS + 2_000);
     expect(report.violations, "polls with a live membership and no delayed leave").toEqual([]);
+    expect(unarmedWrites, "membership writes not preceded by a live delayed leave").toEqual([]);
+    expect(
+      membershipWrites,
+      "the join and at least one rejoin wrote the membership",
+    ).toBeGreaterThanOrEqual(2);
     expect(scheduledForKey, "exactly one delayed leave stands behind the rejoined membership").toBe(
       1,
     );
