@@ -4,6 +4,7 @@
 // again: each step is skipped or takes seconds when its result is already there.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,6 +61,14 @@ run("pnpm", [
 
 if (existsSync(join(root, "tooling/stack/src/cli.ts"))) {
   say("installing the real services into the cache (pnpm stack install)");
+  const cacheBase = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
+  const cache = process.env.MXRTC_CACHE || join(cacheBase, "mxrtc");
+  if (!existsSync(join(cache, "bin", "livekit-server.json"))) {
+    // Even with --quiet: a silent first build of several minutes looks like a hang.
+    process.stderr.write(
+      `[setup] building livekit-server into ${cache} once (several minutes cold; later runs skip it)\n`,
+    );
+  }
   run("pnpm", ["--silent", "stack", "install"]);
 }
 say("ready");

@@ -1,10 +1,13 @@
 /**
  * `pnpm stack install|up|down|status|register`: the real services for the demo and CI.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { ensureAptPackages, STACK_APT_PACKAGES } from "./apt-packages.js";
 import { mxrtcCacheDir } from "./cache-dir.js";
-import { installSynapse, SYNAPSE_VERSION } from "./install-synapse.js";
+import { installLivekitServer, LIVEKIT_SERVER_VERSION } from "./install-livekit-server.js";
+import { installSynapse, SYNAPSE_VERSION, synapsePython } from "./install-synapse.js";
 import { stopProcessGroup } from "./process-group.js";
 import { registerUser } from "./register-user.js";
 import { StackError } from "./stack-error.js";
@@ -20,7 +23,9 @@ import type { SynapseProfile } from "./synapse-config.js";
 import { ensureSynapseTemplate } from "./synapse-template.js";
 
 const USAGE = `usage: pnpm stack <command>
-  install                      install Synapse ${SYNAPSE_VERSION} into the cache (once) and prepare its template
+  install [--only synapse,livekit,chromium,redis]
+                               install Synapse ${SYNAPSE_VERSION} and livekit-server ${LIVEKIT_SERVER_VERSION} into the cache
+                               (once), and the apt packages chromium + redis-server when missing (as root)
   up [--port N] [--profile default|tight-rate-limits] [--livekit-service-url URL]
                                start Synapse in the background (data kept in <cache>/stack)
   down [--wipe]                stop it (--wipe also deletes its data)
@@ -34,11 +39,48 @@ for (const stream of [process.stdout, process.stderr]) stream.on("error", () => 
 const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
-async function install(cacheDir: string): Promise<void> {
+const INSTALL_PARTS = ["synapse", "livekit", "chromium", "redis"] as const;
+type InstallPart = (typeof INSTALL_PARTS)[number];
+
+function parseOnly(value: unknown): ReadonlySet<InstallPart> {
+  if (typeof value !== "string") return new Set(INSTALL_PARTS);
+  const parts = new Set<InstallPart>();
+  for (const word of value.split(",").map((part) => part.trim())) {
+    if (word === "") continue;
+    const part = INSTALL_PARTS.find((known) => known === word);
+    if (part === undefined) {
+      throw new StackError(
+        "invalid-argument",
+        `unknown --only part ${word} (known: ${INSTALL_PARTS.join(", ")})`,
+      );
+    }
+    parts.add(part);
+  }
+  return parts;
+}
+
+async function install(cacheDir: string, only: ReadonlySet<InstallPart>): Promise<void> {
   const started = Date.now();
-  const { python } = await installSynapse({ log, cacheDir });
-  await ensureSynapseTemplate({ python, cacheDir, log });
-  log(`synapse ${SYNAPSE_VERSION} ready (${seconds(started)}): ${python}`);
+  // apt first: one update + one install for everything missing (python3-venv for Synapse too).
+  const apt: string[] = [];
+  if (only.has("chromium")) apt.push(STACK_APT_PACKAGES.chromium);
+  if (only.has("redis")) apt.push(STACK_APT_PACKAGES.redis);
+  if (only.has("synapse") && !existsSync(synapsePython(cacheDir))) {
+    apt.push(STACK_APT_PACKAGES.python);
+  }
+  if (apt.length > 0) await ensureAptPackages(apt, { log });
+  if (only.has("synapse")) {
+    const step = Date.now();
+    const { python } = await installSynapse({ log, cacheDir });
+    await ensureSynapseTemplate({ python, cacheDir, log });
+    log(`synapse ${SYNAPSE_VERSION} ready (${seconds(step)}): ${python}`);
+  }
+  if (only.has("livekit")) {
+    const step = Date.now();
+    const { binary } = await installLivekitServer({ log, cacheDir });
+    log(`livekit-server ${LIVEKIT_SERVER_VERSION} ready (${seconds(step)}): ${binary}`);
+  }
+  log(`stack install done (${[...only].join(", ")}) in ${seconds(started)}`);
 }
 
 async function up(cacheDir: string, values: Record<string, unknown>): Promise<void> {
@@ -153,6 +195,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       port: { type: "string" },
+      only: { type: "string" },
       profile: { type: "string" },
       "livekit-service-url": { type: "string" },
       wipe: { type: "boolean" },
@@ -164,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
   const cacheDir = mxrtcCacheDir();
   switch (values.help === true ? "help" : positionals[0]) {
     case "install":
-      await install(cacheDir);
+      await install(cacheDir, parseOnly(values.only));
       return 0;
     case "up":
       await up(cacheDir, values);

@@ -1,9 +1,11 @@
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { StackError } from "./stack-error.js";
 import { startSynapse } from "./start-synapse.js";
+import { OWNER_FILE } from "./sweep-stale-data-dirs.js";
 
 describe("startSynapse failures", () => {
   it("throws start-failed with Synapse's log tail when the port is taken, leaving nothing behind", async () => {
@@ -27,6 +29,12 @@ describe("startSynapse failures", () => {
       await new Promise((resolve) => blocker.close(resolve));
     }
     const after = (await readdir(tmpdir())).filter((name) => name.startsWith("mxrtc-synapse-"));
-    expect(after.filter((name) => !before.includes(name))).toEqual([]);
+    // Other test processes on the machine create data dirs meanwhile: count only this process's.
+    const ours: string[] = [];
+    for (const name of after.filter((entry) => !before.includes(entry))) {
+      const owner = await readFile(join(tmpdir(), name, OWNER_FILE), "utf8").catch(() => "");
+      if (owner.trim() === String(process.pid)) ours.push(name);
+    }
+    expect(ours).toEqual([]);
   });
 });
