@@ -1,6 +1,7 @@
 import { CliError, type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./cli-io.js";
 import { DOCTOR_USAGE, doctorCommand } from "./doctor-command.js";
 import { INSPECT_USAGE, inspectCommand } from "./inspect-command.js";
+import { JOIN_USAGE, joinCommand } from "./join-command.js";
 
 /** Top-level usage of `mxrtc`. */
 export const USAGE = `mxrtc: MatrixRTC tools
@@ -35,6 +36,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await inspectCommand(rest, io);
       case "doctor":
         return await doctorCommand(rest, io);
+      case "join":
+        return await joinCommand(rest, io);
       case undefined:
       case "help":
       case "--help":
@@ -58,4 +61,4 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-export { DOCTOR_USAGE, INSPECT_USAGE };
+export { DOCTOR_USAGE, INSPECT_USAGE, JOIN_USAGE };
