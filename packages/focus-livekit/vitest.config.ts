@@ -1,0 +1,3 @@
+import { mxrtcProject } from "../../tooling/vitest/project.ts";
+
+export default mxrtcProject("focus-livekit");
