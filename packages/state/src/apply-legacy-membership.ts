@@ -8,7 +8,7 @@ import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
 import { hashString } from "./persistent-map.js";
 import { reconstructPrevious } from "./prev-content.js";
-import { hasEventId, makeEntry, rememberEventId } from "./state-data.js";
+import { hasEventId, makeEntry, rememberEventId, senderHashFor } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
@@ -60,16 +60,21 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     );
   }
   const previous = held ?? reconstructPrevious(draft, envelope, stateKey, key, keyHash);
+  const senderHash = senderHashFor(previous, envelope.sender);
   const ts = envelope.originServerTs;
   const recent = rememberEventId(previous?.recentEventIds, envelope.eventId);
-  const parsed = parseLegacyMembershipContent(envelope.content, { sender: envelope.sender });
+  // Transports equal to the ones this key held are shared, not copied again (refreshes).
+  const parsed = parseLegacyMembershipContent(envelope.content, {
+    sender: envelope.sender,
+    reuse: previous?.membership,
+  });
   if (!parsed.ok) {
     draft.diagnose(
       diagnosticFor(envelope, "invalid-content", parsed.error.message, parsed.error.path),
     );
     draft.writeEntry(
       previous,
-      makeEntry(key, keyHash, "rejected", envelope, recent, undefined, undefined),
+      makeEntry(key, keyHash, senderHash, "rejected", envelope, recent, undefined, undefined),
       {
         ts,
         continuation: false,
@@ -82,7 +87,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
   if (content.kind === "leave") {
     draft.writeEntry(
       previous,
-      makeEntry(key, keyHash, "leave", envelope, recent, undefined, undefined),
+      makeEntry(key, keyHash, senderHash, "leave", envelope, recent, undefined, undefined),
       {
         ts,
         continuation: false,
@@ -109,7 +114,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     );
     draft.writeEntry(
       previous,
-      makeEntry(key, keyHash, "rejected", envelope, recent, undefined, undefined),
+      makeEntry(key, keyHash, senderHash, "rejected", envelope, recent, undefined, undefined),
       {
         ts,
         continuation: false,
@@ -144,7 +149,16 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     previousMembership.memberId === membership.memberId &&
     previousMembership.deviceId === membership.deviceId &&
     previousMembership.createdTs === membership.createdTs;
-  const entry = makeEntry(key, keyHash, "join", envelope, recent, undefined, membership);
+  const entry = makeEntry(
+    key,
+    keyHash,
+    senderHash,
+    "join",
+    envelope,
+    recent,
+    undefined,
+    membership,
+  );
   // First sight of this key (e.g. a room state snapshot): the member has counted since createdTs.
   const startTs = previous === undefined ? Math.min(createdTs, ts) : ts;
   draft.writeEntry(previous, entry, { ts, continuation, closeReason: "replaced", startTs });

@@ -13,7 +13,7 @@ import {
 } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
 import { hashString } from "./persistent-map.js";
-import { type MembershipEntry, makeEntry, rememberEventId } from "./state-data.js";
+import { type MembershipEntry, makeEntry, rememberEventId, senderHashFor } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
@@ -41,9 +41,10 @@ export function applyRtcMember(
     );
     return;
   }
-  const parsed = parseRtcMemberContent(envelope.content);
-  const stickyKey =
-    (parsed.ok ? parsed.value.stickyKey : undefined) ?? rawStickyKey(envelope.content);
+  // The sticky key is read before parsing so that this key's previous membership can lend its
+  // transports and application to the parser (shared when equal, as on every refresh). A content
+  // that parses has exactly this sticky key.
+  const stickyKey = rawStickyKey(envelope.content);
   if (stickyKey === undefined) {
     draft.diagnose(
       diagnosticFor(
@@ -88,13 +89,15 @@ export function applyRtcMember(
       return;
     }
   }
+  const parsed = parseRtcMemberContent(envelope.content, { reuse: previous?.membership });
+  const senderHash = senderHashFor(previous, envelope.sender);
   const recent = rememberEventId(undefined, envelope.eventId);
   if (!parsed.ok) {
     reject(
       draft,
       envelope,
       previous,
-      makeEntry(key, keyHash, "rejected", envelope, recent, stickyRank, undefined),
+      makeEntry(key, keyHash, senderHash, "rejected", envelope, recent, stickyRank, undefined),
       { code: "invalid-content", ...parsed.error },
     );
     return;
@@ -103,7 +106,7 @@ export function applyRtcMember(
   if (content.kind === "leave") {
     draft.writeEntry(
       previous,
-      makeEntry(key, keyHash, "leave", envelope, recent, stickyRank, undefined),
+      makeEntry(key, keyHash, senderHash, "leave", envelope, recent, stickyRank, undefined),
       {
         ts,
         continuation: false,
@@ -118,7 +121,7 @@ export function applyRtcMember(
       draft,
       envelope,
       previous,
-      makeEntry(key, keyHash, "rejected", envelope, recent, stickyRank, undefined),
+      makeEntry(key, keyHash, senderHash, "rejected", envelope, recent, stickyRank, undefined),
       problem,
     );
     return;
@@ -136,7 +139,16 @@ export function applyRtcMember(
     expiresTs,
     membershipKey: key,
   });
-  const entry = makeEntry(key, keyHash, "join", envelope, recent, stickyRank, membership);
+  const entry = makeEntry(
+    key,
+    keyHash,
+    senderHash,
+    "join",
+    envelope,
+    recent,
+    stickyRank,
+    membership,
+  );
   draft.writeEntry(previous, entry, { ts, continuation: sameMember, closeReason: "replaced" });
 }
 

@@ -38,6 +38,21 @@ export function hashString(key: string): number {
   return hash >>> 0;
 }
 
+let lastHashed = "";
+let lastHash = hashString("");
+
+/**
+ * {@link hashString} that remembers the last string it hashed: slot ids repeat from event to
+ * event (most rooms have one call), so their hash is computed once, not per lookup.
+ */
+export function cachedHash(key: string): number {
+  if (key !== lastHashed) {
+    lastHash = hashString(key);
+    lastHashed = key;
+  }
+  return lastHash;
+}
+
 function popcount(value: number): number {
   let bits = value - ((value >>> 1) & 0x55555555);
   bits = (bits & 0x33333333) + ((bits >>> 2) & 0x33333333);
@@ -172,9 +187,9 @@ export class PersistentMap<V> {
     }
   }
 
-  /** Whether `key` is present. */
-  has(key: string): boolean {
-    return this.get(key) !== undefined;
+  /** Whether `key` is present. Pass `hash` (= `hashString(key)`) when already known. */
+  has(key: string, hash: number = hashString(key)): boolean {
+    return this.get(key, hash) !== undefined;
   }
 
   /** A map with `key` set to `value`; returns `this` when nothing changes. */

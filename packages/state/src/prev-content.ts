@@ -6,6 +6,7 @@ import {
 } from "@mxrtc/types";
 import { type EventEnvelope, isRecord } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
+import { hashString } from "./persistent-map.js";
 import { type MembershipEntry, makeEntry, rememberEventId } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
@@ -48,6 +49,7 @@ export function reconstructPrevious(
   const entry = makeEntry(
     key,
     keyHash,
+    hashString(sender),
     "join",
     replaced,
     rememberEventId(undefined, replaces),

@@ -1,3 +1,4 @@
+import { cachedHash } from "./persistent-map.js";
 import { type RoomRtcState, stateData } from "./room-rtc-state.js";
 import type { RtcMembership } from "./rtc-membership.js";
 import { checkSlotOptions, type SlotSelectOptions } from "./select-options.js";
@@ -28,7 +29,7 @@ export function selectMemberships(
 ): readonly RtcMembership[] {
   checkSlotOptions(options);
   const data = stateData(state);
-  const slot = data.slots.get(options.slotId);
+  const slot = data.slots.get(options.slotId, cachedHash(options.slotId));
   if (slot === undefined) return NONE;
   return activeCandidates(data, slot, options.now);
 }

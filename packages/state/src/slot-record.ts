@@ -108,7 +108,8 @@ export function* slotEntries(
 export function isCandidate(state: StateData, slot: SlotRecord, entry: MembershipEntry): boolean {
   const membership = entry.membership;
   if (entry.status !== "join" || membership === undefined) return false;
-  if (state.roomMembers.get(membership.userId)?.membership !== "join") return false;
+  if (state.roomMembers.get(membership.userId, entry.senderHash)?.membership !== "join")
+    return false;
   return slotAdmits(slot, membership.dialect);
 }
 
@@ -168,7 +169,9 @@ export function sortedCandidates(state: StateData, slot: SlotRecord): readonly R
         if (done.has(change.key)) continue;
         done.add(change.key);
       }
-      const entry = slot.members.has(change.key) ? state.entries.get(change.key) : undefined;
+      const entry = slot.members.has(change.key, change.keyHash)
+        ? state.entries.get(change.key, change.keyHash)
+        : undefined;
       if (entry?.membership !== undefined && isCandidate(state, slot, entry)) {
         sorted.splice(lowerBound(sorted, entry.membership), 0, entry.membership);
         minExpiresTs = Math.min(minExpiresTs, expiryOf(entry.membership));

@@ -5,6 +5,7 @@
  */
 import type { DiagnosticLog } from "./diagnostic-log.js";
 import type { PersistentMap } from "./persistent-map.js";
+import { hashString } from "./persistent-map.js";
 import type { RtcMembership } from "./rtc-membership.js";
 import type { RtcSessionParticipant } from "./rtc-session-record.js";
 
@@ -23,6 +24,8 @@ export interface MembershipEntry {
   readonly keyHash: number;
   readonly status: EntryStatus;
   readonly sender: string;
+  /** `hashString(sender)` (the membership's user id), computed once per sender. */
+  readonly senderHash: number;
   readonly eventId: string;
   readonly eventType: string;
   readonly originServerTs: number;
@@ -40,6 +43,7 @@ export interface MembershipEntry {
 export function makeEntry(
   key: string,
   keyHash: number,
+  senderHash: number,
   status: EntryStatus,
   envelope: {
     readonly sender: string;
@@ -56,6 +60,7 @@ export function makeEntry(
     keyHash,
     status,
     sender: envelope.sender,
+    senderHash,
     eventId: envelope.eventId,
     eventType: envelope.type,
     originServerTs: envelope.originServerTs,
@@ -66,6 +71,19 @@ export function makeEntry(
   };
 }
 
+/** The hash of `sender` for a new entry replacing `previous` (reused when the sender is the same). */
+export function senderHashFor(previous: MembershipEntry | undefined, sender: string): number {
+  return previous !== undefined && previous.sender === sender
+    ? previous.senderHash
+    : hashString(sender);
+}
+
+/** Sets the participation of an entry that is not shared yet (just built by {@link makeEntry}). */
+export function setStint(entry: MembershipEntry, stint: OpenStint | undefined): MembershipEntry {
+  (entry as { stint: OpenStint | undefined }).stint = stint;
+  return entry;
+}
+
 /** A copy of `entry` with another participation. */
 export function withStint(entry: MembershipEntry, stint: OpenStint | undefined): MembershipEntry {
   if (entry.stint === stint) return entry;
@@ -74,6 +92,7 @@ export function withStint(entry: MembershipEntry, stint: OpenStint | undefined):
     keyHash: entry.keyHash,
     status: entry.status,
     sender: entry.sender,
+    senderHash: entry.senderHash,
     eventId: entry.eventId,
     eventType: entry.eventType,
     originServerTs: entry.originServerTs,
@@ -122,6 +141,8 @@ export interface SlotMemo {
 /** One membership key that changed, and its membership when the base answer was computed. */
 export interface SlotChange {
   readonly key: string;
+  /** `hashString(key)`. */
+  readonly keyHash: number;
   /** The membership the key held before this change (may be in the base answer). */
   readonly old: RtcMembership | undefined;
 }

@@ -4,7 +4,7 @@
  */
 import type { DiagnosticLog } from "./diagnostic-log.js";
 import { pushDiagnostic } from "./diagnostic-log.js";
-import type { PersistentMap } from "./persistent-map.js";
+import { cachedHash, hashString, type PersistentMap } from "./persistent-map.js";
 import { makeState } from "./room-rtc-state.js";
 import type { RtcDiagnostic } from "./rtc-diagnostic.js";
 import type { RtcSessionParticipant } from "./rtc-session-record.js";
@@ -17,7 +17,7 @@ import type {
   SlotRecord,
   StateData,
 } from "./state-data.js";
-import { withStint } from "./state-data.js";
+import { setStint, withStint } from "./state-data.js";
 
 /** Why a participation ended, when not by expiry. */
 export type CloseReason = NonNullable<RtcSessionParticipant["leaveReason"]>;
@@ -74,26 +74,30 @@ export class StateDraft {
 
   /** The slot record for `slotId` (a new empty one if unknown). */
   slot(slotId: string): SlotRecord {
-    return this.slots.get(slotId) ?? emptySlot(slotId);
+    return this.slots.get(slotId, cachedHash(slotId)) ?? emptySlot(slotId);
   }
 
   /** Replace a slot record. */
   putSlot(slot: SlotRecord): void {
-    this.slots = this.slots.set(slot.slotId, slot);
+    this.slots = this.slots.set(slot.slotId, slot, cachedHash(slot.slotId));
     this.changed = true;
   }
 
   /** Whether `userId` is joined to the room right now (in this draft). */
-  isJoined(userId: string): boolean {
-    return this.roomMembers.get(userId)?.membership === "join";
+  isJoined(userId: string, userHash: number = hashString(userId)): boolean {
+    return this.roomMembers.get(userId, userHash)?.membership === "join";
   }
 
   /** Whether an entry counts at `ts` (join, sender joined, slot open where needed, not expired). */
   isLive(entry: MembershipEntry, ts: number): boolean {
     const membership = entry.membership;
     if (entry.status !== "join" || membership === undefined) return false;
-    if (!this.isJoined(membership.userId)) return false;
-    if (membership.dialect === "msc4143" && !isSlotOpen(this.slots.get(membership.slotId)))
+    // The membership's user is the entry's sender.
+    if (!this.isJoined(membership.userId, entry.senderHash)) return false;
+    if (
+      membership.dialect === "msc4143" &&
+      !isSlotOpen(this.slots.get(membership.slotId, cachedHash(membership.slotId)))
+    )
       return false;
     return membership.expiresTs === undefined || membership.expiresTs > ts;
   }
@@ -132,12 +136,14 @@ export class StateDraft {
       // Learnt after the fact (e.g. from a room state snapshot): it counted from startTs until it expired.
       this.closeStint(next, { startTs }, next.membership?.expiresTs ?? startTs, "expired");
     }
-    const written = withStint(next, stint);
+    // A fresh entry (every caller but the re-checks, which pass the held entry as both) is not
+    // shared yet, so its participation is set in place instead of copying it.
+    const written = next === previous ? withStint(next, stint) : setStint(next, stint);
     this.entries = this.entries.set(key, written, written.keyHash);
 
     const previousSlotId = previous?.status === "join" ? previous.membership?.slotId : undefined;
     const nextSlotId = written.status === "join" ? written.membership?.slotId : undefined;
-    const change = { key, old: previous?.membership };
+    const change = { key, keyHash: written.keyHash, old: previous?.membership };
     if (previousSlotId !== undefined && previousSlotId !== nextSlotId) {
       const slot = this.slot(previousSlotId);
       this.putSlot(touchSlot(slot, { members: slot.members.remove(key, written.keyHash) }, change));
@@ -159,7 +165,8 @@ export class StateDraft {
           ? this.userKeys.remove(previousUser)
           : this.userKeys.set(previousUser, keys);
     }
-    if (nextUser !== undefined) {
+    // A join replacing a join of the same user keeps the key in that user's list.
+    if (nextUser !== undefined && nextUser !== previousUser) {
       const keys = this.userKeys.get(nextUser) ?? [];
       if (!keys.includes(key)) this.userKeys = this.userKeys.set(nextUser, [...keys, key]);
     }

@@ -31,6 +31,7 @@ export type {
   MembershipDialect,
   MembershipJoinContent,
   MembershipLeaveContent,
+  ParseReuse,
   RtcApplication,
 } from "./membership-content.js";
 export type { ParseError, ParseResult } from "./parse-result.js";

@@ -1,19 +1,27 @@
 import { LEGACY_DEFAULT_EXPIRES_MS } from "./constants.js";
 import { readLeaveReason } from "./leave-reason.js";
-import type { FocusSelection, MembershipContent } from "./membership-content.js";
+import type {
+  FocusSelection,
+  MembershipContent,
+  MembershipJoinContent,
+  MembershipLeaveContent,
+  ParseReuse,
+  RtcApplication,
+} from "./membership-content.js";
 import type { ParseResult } from "./parse-result.js";
 import {
   asRecord,
   asString,
   describe,
+  failure,
   field,
-  guard,
   invalid,
+  isGoodString,
   isRecord,
-  optionalString,
+  type JsonRecord,
   optionalTime,
 } from "./read.js";
-import { legacyFieldsFromSlotId, parseSlotId, slotIdFromLegacy } from "./slot-id.js";
+import { legacyFieldsFromSlotId, parseSlotId, slotIdFromLegacy, slotIdProblem } from "./slot-id.js";
 import { type RtcTransport, readTransports } from "./transport.js";
 import { TypesError } from "./types-error.js";
 
@@ -27,7 +35,9 @@ import { TypesError } from "./types-error.js";
  * `focus_active.focus_selection` is left undefined (readers treat it as `oldest_membership`). The old MSC3401 per-user `{ memberships: [...] }` form is rejected.
  * The state key is not looked at: check it with {@link isAuthenticLegacyStateKey}.
  * @param content - the untrusted event content.
- * @param context - `sender` of the event (for the default member id `${sender}:${device_id}`).
+ * @param context - `sender` of the event (for the default member id `${sender}:${device_id}`);
+ * `reuse`: parts of this member's previously parsed content (see {@link ParseReuse}), whose
+ * transports are returned again instead of copied when equal. Default: none.
  * @example
  * ```ts
  * const result = parseLegacyMembershipContent(event.content, { sender: event.sender });
@@ -37,77 +47,123 @@ import { TypesError } from "./types-error.js";
  */
 export function parseLegacyMembershipContent(
   content: unknown,
-  context: { readonly sender: string },
+  context: { readonly sender: string; readonly reuse?: ParseReuse | undefined },
 ): ParseResult<MembershipContent> {
-  return guard("content", () => {
-    const sender = asString(context?.sender, "sender");
-    const record = asRecord(content, "content");
-    const keys = Object.keys(record);
-    const leaveReason = field(record, "leave_reason");
-    if (keys.length === 0 || (keys.length === 1 && leaveReason !== undefined)) {
-      return {
-        kind: "leave",
-        dialect: "legacy",
-        ...(leaveReason !== undefined && {
-          leaveReason: readLeaveReason(leaveReason, "content.leave_reason"),
-        }),
-      };
-    }
-    if (field(record, "memberships") !== undefined && field(record, "application") === undefined) {
-      invalid("content.memberships", "the per-user MSC3401 memberships array is not supported");
-    }
-    const application = asString(field(record, "application"), "content.application");
-    const callId = asString(field(record, "call_id"), "content.call_id", false);
-    const slotId = slotIdFromLegacy(application, callId);
-    const slot = parseSlotId(slotId);
-    if (!slot.ok)
-      invalid(
-        application.includes("#") ? "content.application" : "content.call_id",
-        "must not contain '#'",
-      );
-    const deviceId = asString(field(record, "device_id"), "content.device_id");
-    optionalString(record, "scope", "content");
-    const focusActive = field(record, "focus_active");
-    if (!isRecord(focusActive)) {
-      invalid(
-        "content.focus_active",
-        `expected an object with a string type, got ${describe(focusActive)} (matrix-js-sdk rejects it too)`,
-      );
-    }
-    const focusActiveType = field(focusActive, "type");
-    if (typeof focusActiveType !== "string") {
-      invalid(
-        "content.focus_active.type",
-        `expected a string, got ${describe(focusActiveType)} (matrix-js-sdk rejects it too)`,
-      );
-    }
-    asString(focusActiveType, "content.focus_active.type");
-    let focusSelection: string | undefined;
-    const key = ["focus_selection", "selection", "focus_select"].find(
-      (name) => field(focusActive, name) !== undefined,
-    );
-    if (key) focusSelection = asString(field(focusActive, key), `content.focus_active.${key}`);
-    const foci = field(record, "foci_preferred");
-    const createdTs = optionalTime(record, "created_ts", "content");
-    const expiresMs = optionalTime(record, "expires", "content");
-    const callIntent = optionalString(record, "m.call.intent", "content");
-    return {
-      kind: "join",
-      dialect: "legacy",
-      slotId,
-      application: Object.freeze({ type: application }),
-      memberId: optionalString(record, "membershipID", "content") ?? `${sender}:${deviceId}`,
-      deviceId,
-      transports:
-        foci === undefined ? Object.freeze([]) : readTransports(foci, "content.foci_preferred"),
-      ...(focusSelection !== undefined && { focusSelection }),
-      focusActiveType,
-      ...(createdTs !== undefined && { createdTs }),
-      ...(expiresMs !== undefined && { expiresMs }),
-      ...(callIntent !== undefined && { callIntent }),
-    };
-  });
+  try {
+    return { ok: true, value: readLegacy(content, context) };
+  } catch (error) {
+    return failure(error, "content");
+  }
 }
+
+/** At most two own enumerable keys are counted: a leave has none, or only `leave_reason`. */
+function countKeysUpToTwo(record: JsonRecord): number {
+  let count = 0;
+  for (const key in record) {
+    if (Object.hasOwn(record, key) && ++count === 2) break;
+  }
+  return count;
+}
+
+let lastApplication: RtcApplication | undefined;
+
+/** The frozen `{ type }` of a legacy application (the last one is kept: most rooms use one). */
+function applicationOf(type: string): RtcApplication {
+  if (lastApplication?.type !== type) lastApplication = Object.freeze({ type });
+  return lastApplication;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function readLegacy(
+  content: unknown,
+  context: { readonly sender: string; readonly reuse?: ParseReuse | undefined },
+): MembershipContent {
+  const sender = context?.sender;
+  if (!isGoodString(sender)) asString(sender, "sender");
+  const record = asRecord(content, "content");
+  const keyCount = countKeysUpToTwo(record);
+  const leaveReason = field(record, "leave_reason");
+  if (keyCount === 0 || (keyCount === 1 && leaveReason !== undefined)) {
+    const leave: Mutable<MembershipLeaveContent> = { kind: "leave", dialect: "legacy" };
+    if (leaveReason !== undefined)
+      leave.leaveReason = readLeaveReason(leaveReason, "content.leave_reason");
+    return leave;
+  }
+  if (field(record, "memberships") !== undefined && field(record, "application") === undefined) {
+    invalid("content.memberships", "the per-user MSC3401 memberships array is not supported");
+  }
+  const application = field(record, "application");
+  if (!isGoodString(application)) asString(application, "content.application");
+  const callId = field(record, "call_id");
+  if (!isGoodString(callId, false)) asString(callId, "content.call_id", false);
+  const slotId = slotIdFromLegacy(application as string, callId as string);
+  if (slotIdProblem(slotId) !== undefined)
+    invalid(
+      (application as string).includes("#") ? "content.application" : "content.call_id",
+      "must not contain '#'",
+    );
+  const deviceId = field(record, "device_id");
+  if (!isGoodString(deviceId)) asString(deviceId, "content.device_id");
+  const scope = field(record, "scope");
+  if (scope !== undefined && !isGoodString(scope)) asString(scope, "content.scope");
+  const focusActive = field(record, "focus_active");
+  if (!isRecord(focusActive)) {
+    invalid(
+      "content.focus_active",
+      `expected an object with a string type, got ${describe(focusActive)} (matrix-js-sdk rejects it too)`,
+    );
+  }
+  const focusActiveType = field(focusActive, "type");
+  if (typeof focusActiveType !== "string") {
+    invalid(
+      "content.focus_active.type",
+      `expected a string, got ${describe(focusActiveType)} (matrix-js-sdk rejects it too)`,
+    );
+  }
+  if (!isGoodString(focusActiveType)) asString(focusActiveType, "content.focus_active.type");
+  let focusSelection = field(focusActive, "focus_selection");
+  let selectionKey = "focus_selection";
+  if (focusSelection === undefined) {
+    focusSelection = field(focusActive, "selection");
+    selectionKey = "selection";
+    if (focusSelection === undefined) {
+      focusSelection = field(focusActive, "focus_select");
+      selectionKey = "focus_select";
+    }
+  }
+  if (focusSelection !== undefined && !isGoodString(focusSelection))
+    asString(focusSelection, `content.focus_active.${selectionKey}`);
+  const foci = field(record, "foci_preferred");
+  const createdTs = optionalTime(record, "created_ts", "content");
+  const expiresMs = optionalTime(record, "expires", "content");
+  const callIntent = field(record, "m.call.intent");
+  if (callIntent !== undefined && !isGoodString(callIntent))
+    asString(callIntent, "content.m.call.intent");
+  const membershipId = field(record, "membershipID");
+  if (membershipId !== undefined && !isGoodString(membershipId))
+    asString(membershipId, "content.membershipID");
+  const join: Mutable<MembershipJoinContent> = {
+    kind: "join",
+    dialect: "legacy",
+    slotId,
+    application: applicationOf(application as string),
+    memberId: (membershipId as string | undefined) ?? `${sender}:${deviceId}`,
+    deviceId: deviceId as string,
+    transports:
+      foci === undefined
+        ? EMPTY_TRANSPORTS
+        : readTransports(foci, "content.foci_preferred", context.reuse?.transports),
+  };
+  if (focusSelection !== undefined) join.focusSelection = focusSelection as string;
+  join.focusActiveType = focusActiveType;
+  if (createdTs !== undefined) join.createdTs = createdTs;
+  if (expiresMs !== undefined) join.expiresMs = expiresMs;
+  if (callIntent !== undefined) join.callIntent = callIntent as string;
+  return join;
+}
+
+const EMPTY_TRANSPORTS: readonly RtcTransport[] = Object.freeze([]);
 
 /**
  * Builds the content of a legacy membership state event, in the exact shape deployed

@@ -113,3 +113,23 @@ export interface MembershipLeaveContent {
  * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
  */
 export type MembershipContent = MembershipJoinContent | MembershipLeaveContent;
+
+/**
+ * Parts of a membership parsed before that a parser may return again instead of a fresh copy
+ * when the new content holds equal values (key order included), e.g. the previous event of the
+ * same member: a refresh then allocates no transports.
+ *
+ * @remarks Only deep-frozen plain values are reused (what the parsers return); anything else is
+ * ignored. The new content is validated in full either way, and the result is equal to what the
+ * parser returns without this hint.
+ * @example
+ * ```ts
+ * const next = parseRtcMemberContent(event.content, { reuse: previousMembership });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
+ */
+export interface ParseReuse {
+  readonly transports?: readonly RtcTransport[];
+  readonly application?: RtcApplication;
+  readonly canSubscribe?: readonly string[];
+}

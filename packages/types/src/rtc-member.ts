@@ -2,6 +2,8 @@ import { readLeaveReason } from "./leave-reason.js";
 import type {
   MembershipContent,
   MembershipJoinContent,
+  MembershipLeaveContent,
+  ParseReuse,
   RtcApplication,
 } from "./membership-content.js";
 import type { ParseResult } from "./parse-result.js";
@@ -10,14 +12,14 @@ import {
   asString,
   asStringArray,
   copyJson,
+  failure,
   field,
-  guard,
   invalid,
+  isGoodString,
   isRecord,
   type JsonRecord,
-  optionalString,
 } from "./read.js";
-import { parseSlotId } from "./slot-id.js";
+import { slotIdProblem } from "./slot-id.js";
 import { type RtcTransport, readTransports } from "./transport.js";
 
 /**
@@ -32,6 +34,9 @@ import { type RtcTransport, readTransports } from "./transport.js";
  * (js-sdk 43, msc4143) or `rtc_transports` (js-sdk 42). `sticky_key` and `msc4354_sticky_key` must
  * be equal when both are present. Whether `member.user_id` is the sender is not checked here.
  * @param content - the untrusted event content.
+ * @param options - `reuse`: parts of this member's previously parsed content (see
+ * {@link ParseReuse}); equal transports, `application` and `can_subscribe` are returned again
+ * instead of copied. Default: none.
  * @example
  * ```ts
  * const result = parseRtcMemberContent({ msc4354_sticky_key: "abc" });
@@ -39,38 +44,49 @@ import { type RtcTransport, readTransports } from "./transport.js";
  * ```
  * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4143
  */
-export function parseRtcMemberContent(content: unknown): ParseResult<MembershipContent> {
-  return guard("content", (): MembershipContent => {
-    const record = asRecord(content, "content");
-    const stickyKey = readStickyKey(record);
-    const member = field(record, "member");
-    if (isRecord(member) && field(member, "membership") !== undefined)
-      return readMsc4143(record, member, stickyKey);
-    if (member === undefined && field(record, "application") === undefined) {
-      if (stickyKey === undefined)
-        invalid("content.msc4354_sticky_key", "missing: a leave needs a sticky key");
-      const slotValue = field(record, "slot_id");
-      const reason = field(record, "leave_reason");
-      return {
-        kind: "leave",
-        dialect: "sticky",
-        stickyKey,
-        ...(slotValue !== undefined && { slotId: readSlotId(slotValue) }),
-        ...(reason !== undefined && {
-          leaveReason: readLeaveReason(reason, "content.leave_reason"),
-        }),
-      };
-    }
-    return readStickyJoin(record, stickyKey);
-  });
+export function parseRtcMemberContent(
+  content: unknown,
+  options?: { readonly reuse?: ParseReuse | undefined },
+): ParseResult<MembershipContent> {
+  try {
+    return { ok: true, value: readRtcMember(content, options?.reuse) };
+  } catch (error) {
+    return failure(error, "content");
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+const EMPTY_TRANSPORTS: readonly RtcTransport[] = Object.freeze([]);
+const EMPTY_STRINGS: readonly string[] = Object.freeze([]);
+
+function readRtcMember(content: unknown, reuse: ParseReuse | undefined): MembershipContent {
+  const record = asRecord(content, "content");
+  const stickyKey = readStickyKey(record);
+  const member = field(record, "member");
+  if (isRecord(member) && field(member, "membership") !== undefined)
+    return readMsc4143(record, member, stickyKey, reuse);
+  if (member === undefined && field(record, "application") === undefined) {
+    if (stickyKey === undefined)
+      invalid("content.msc4354_sticky_key", "missing: a leave needs a sticky key");
+    const slotValue = field(record, "slot_id");
+    const reason = field(record, "leave_reason");
+    const leave: Mutable<MembershipLeaveContent> = { kind: "leave", dialect: "sticky", stickyKey };
+    if (slotValue !== undefined) leave.slotId = readSlotId(slotValue);
+    if (reason !== undefined) leave.leaveReason = readLeaveReason(reason, "content.leave_reason");
+    return leave;
+  }
+  return readStickyJoin(record, stickyKey, reuse);
 }
 
 function readStickyKey(record: JsonRecord): string | undefined {
   const stable = field(record, "sticky_key");
   const unstable = field(record, "msc4354_sticky_key");
-  const key = stable === undefined ? undefined : asString(stable, "content.sticky_key");
-  const unstableKey =
-    unstable === undefined ? undefined : asString(unstable, "content.msc4354_sticky_key");
+  if (stable !== undefined && !isGoodString(stable)) asString(stable, "content.sticky_key");
+  if (unstable !== undefined && !isGoodString(unstable))
+    asString(unstable, "content.msc4354_sticky_key");
+  const key = stable as string | undefined;
+  const unstableKey = unstable as string | undefined;
   if (key !== undefined && unstableKey !== undefined && key !== unstableKey) {
     invalid("content.sticky_key", "differs from msc4354_sticky_key");
   }
@@ -78,116 +94,159 @@ function readStickyKey(record: JsonRecord): string | undefined {
 }
 
 function readSlotId(value: unknown): string {
-  const slotId = asString(value, "content.slot_id");
-  const slot = parseSlotId(slotId);
-  if (!slot.ok) invalid("content.slot_id", slot.error.message);
-  return slotId;
+  if (!isGoodString(value)) asString(value, "content.slot_id");
+  const problem = slotIdProblem(value as string);
+  if (problem !== undefined) invalid("content.slot_id", problem);
+  return value as string;
 }
 
-function readApplication(record: JsonRecord, slotId: string): RtcApplication {
+function readApplication(
+  record: JsonRecord,
+  slotId: string,
+  reuse: ParseReuse | undefined,
+): RtcApplication {
   const application = copyJson(
     asRecord(field(record, "application"), "content.application"),
     "content.application",
-  );
-  const type = asString(field(application as JsonRecord, "type"), "content.application.type");
-  if (!slotId.startsWith(`${type}#`) || type.includes("#")) {
+    reuse?.application,
+  ) as JsonRecord;
+  const type = field(application, "type");
+  if (!isGoodString(type)) asString(type, "content.application.type");
+  const text = type as string;
+  // slot_id must start with `${type}#` (checked without building that string).
+  const prefixed =
+    slotId.length > text.length && slotId.charCodeAt(text.length) === 35 && slotId.startsWith(text);
+  if (!prefixed || text.includes("#")) {
     invalid("content.application.type", `does not match slot_id ${JSON.stringify(slotId)}`);
   }
   return application as RtcApplication;
 }
 
+/** `transports.can_subscribe` read by the last {@link readTransportSet} call, if any. */
+let lastCanSubscribe: readonly string[] | undefined;
+
+/** The published transports; `transports.can_subscribe` is left in `lastCanSubscribe`. */
 function readTransportSet(
   record: JsonRecord,
-): Pick<MembershipJoinContent, "transports" | "canSubscribe"> {
+  reuse: ParseReuse | undefined,
+): readonly RtcTransport[] {
+  lastCanSubscribe = undefined;
   const value = field(record, "transports");
   if (value === undefined) {
     const legacy = field(record, "rtc_transports");
-    return {
-      transports:
-        legacy === undefined ? Object.freeze([]) : readTransports(legacy, "content.rtc_transports"),
-    };
+    return legacy === undefined
+      ? EMPTY_TRANSPORTS
+      : readTransports(legacy, "content.rtc_transports", reuse?.transports);
   }
   const set = asRecord(value, "content.transports");
   const published = field(set, "published");
   const canSubscribe = field(set, "can_subscribe");
-  const transports: readonly RtcTransport[] =
+  const transports =
     published === undefined
-      ? Object.freeze([])
-      : readTransports(published, "content.transports.published");
-  return canSubscribe === undefined
-    ? { transports }
-    : { transports, canSubscribe: asStringArray(canSubscribe, "content.transports.can_subscribe") };
-}
-
-function intentOf(application: RtcApplication): { callIntent?: string } {
-  const intent = application["m.call.intent"];
-  return typeof intent === "string" ? { callIntent: intent } : {};
+      ? EMPTY_TRANSPORTS
+      : readTransports(published, "content.transports.published", reuse?.transports);
+  lastCanSubscribe =
+    canSubscribe === undefined
+      ? undefined
+      : asStringArray(canSubscribe, "content.transports.can_subscribe", reuse?.canSubscribe);
+  return transports;
 }
 
 function readMsc4143(
   record: JsonRecord,
   member: JsonRecord,
   stickyKey: string | undefined,
+  reuse: ParseReuse | undefined,
 ): MembershipContent {
-  const memberId = asString(field(member, "id"), "content.member.id");
+  const memberIdValue = field(member, "id");
+  if (!isGoodString(memberIdValue)) asString(memberIdValue, "content.member.id");
+  const memberId = memberIdValue as string;
   if (stickyKey === undefined) invalid("content.sticky_key", "missing");
   if (stickyKey !== memberId) invalid("content.sticky_key", "must equal member.id");
   const slotId = readSlotId(field(record, "slot_id"));
   const membership = field(member, "membership");
   if (membership === "leave") {
     const reason = field(record, "leave_reason");
-    return {
+    const leave: Mutable<MembershipLeaveContent> = {
       kind: "leave",
       dialect: "msc4143",
       slotId,
       stickyKey,
       memberId,
-      ...(reason !== undefined && { leaveReason: readLeaveReason(reason, "content.leave_reason") }),
     };
+    if (reason !== undefined) leave.leaveReason = readLeaveReason(reason, "content.leave_reason");
+    return leave;
   }
   if (membership !== "join") invalid("content.member.membership", 'expected "join" or "leave"');
-  const application = readApplication(record, slotId);
-  const deviceId = optionalString(member, "claimed_device_id", "content.member");
-  return {
-    kind: "join",
-    dialect: "msc4143",
-    slotId,
-    application,
-    memberId,
-    ...(deviceId !== undefined && { deviceId }),
-    ...readTransportSet(record),
-    ...intentOf(application),
-    stickyKey,
-  };
+  const application = readApplication(record, slotId, reuse);
+  const deviceId = field(member, "claimed_device_id");
+  if (deviceId !== undefined && !isGoodString(deviceId))
+    asString(deviceId, "content.member.claimed_device_id");
+  const transports = readTransportSet(record, reuse);
+  const canSubscribe = lastCanSubscribe;
+  // Same key order as the other joins: deviceId (when present) before transports.
+  const join: Mutable<MembershipJoinContent> =
+    deviceId === undefined
+      ? { kind: "join", dialect: "msc4143", slotId, application, memberId, transports }
+      : {
+          kind: "join",
+          dialect: "msc4143",
+          slotId,
+          application,
+          memberId,
+          deviceId: deviceId as string,
+          transports,
+        };
+  if (canSubscribe !== undefined) join.canSubscribe = canSubscribe;
+  const intent = application["m.call.intent"];
+  if (typeof intent === "string") join.callIntent = intent;
+  join.stickyKey = stickyKey;
+  return join;
 }
 
-function readStickyJoin(record: JsonRecord, stickyKey: string | undefined): MembershipJoinContent {
+/** `member.user_id` / `member.device_id`, or the sticky-v1 `claimed_` name when only that is set. */
+function readClaimed(member: JsonRecord, name: string, claimedName: string): string {
+  const key =
+    field(member, name) === undefined && field(member, claimedName) !== undefined
+      ? claimedName
+      : name;
+  const value = field(member, key);
+  if (!isGoodString(value)) asString(value, `content.member.${key}`);
+  return value as string;
+}
+
+function readStickyJoin(
+  record: JsonRecord,
+  stickyKey: string | undefined,
+  reuse: ParseReuse | undefined,
+): MembershipJoinContent {
   const slotId = readSlotId(field(record, "slot_id"));
-  const application = readApplication(record, slotId);
+  const application = readApplication(record, slotId, reuse);
   const member = asRecord(field(record, "member"), "content.member");
-  const claimed = (name: string) => {
-    const key =
-      field(member, name) === undefined && field(member, `claimed_${name}`) !== undefined
-        ? `claimed_${name}`
-        : name;
-    return asString(field(member, key), `content.member.${key}`);
-  };
-  const memberId = asString(field(member, "id"), "content.member.id");
-  const claimedUserId = claimed("user_id");
-  const deviceId = claimed("device_id");
+  const memberIdValue = field(member, "id");
+  if (!isGoodString(memberIdValue)) asString(memberIdValue, "content.member.id");
+  const claimedUserId = readClaimed(member, "user_id", "claimed_user_id");
+  const deviceId = readClaimed(member, "device_id", "claimed_device_id");
   if (stickyKey === undefined) invalid("content.msc4354_sticky_key", "missing");
   const versions = field(record, "versions");
-  return {
+  const transports = readTransportSet(record, reuse);
+  const canSubscribe = lastCanSubscribe;
+  const join: Mutable<MembershipJoinContent> = {
     kind: "join",
     dialect: "sticky",
     slotId,
     application,
-    memberId,
+    memberId: memberIdValue as string,
     claimedUserId,
     deviceId,
-    ...readTransportSet(record),
-    ...intentOf(application),
-    stickyKey,
-    ...(versions !== undefined && { versions: asStringArray(versions, "content.versions") }),
+    transports,
   };
+  if (canSubscribe !== undefined) join.canSubscribe = canSubscribe;
+  const intent = application["m.call.intent"];
+  if (typeof intent === "string") join.callIntent = intent;
+  join.stickyKey = stickyKey;
+  // An empty versions array (what js-sdk 43 sends) is shared.
+  if (versions !== undefined)
+    join.versions = asStringArray(versions, "content.versions", EMPTY_STRINGS);
+  return join;
 }

@@ -15,16 +15,23 @@ import type { ParseResult } from "./parse-result.js";
 export function parseSlotId(
   slotId: string,
 ): ParseResult<{ readonly application: string; readonly id: string }> {
-  const fail = (message: string) => ({ ok: false, error: { path: "slot_id", message } }) as const;
-  if (typeof slotId !== "string") return fail("expected a string");
+  const problem = slotIdProblem(slotId);
+  if (problem !== undefined) return { ok: false, error: { path: "slot_id", message: problem } };
+  const hash = slotId.indexOf("#");
+  return { ok: true, value: { application: slotId.slice(0, hash), id: slotId.slice(hash + 1) } };
+}
+
+/** Why `slotId` is not a valid slot id (the message {@link parseSlotId} gives), or undefined. Allocates nothing when valid. */
+export function slotIdProblem(slotId: string): string | undefined {
+  if (typeof slotId !== "string") return "expected a string";
   if (slotId.length > PARSE_LIMITS.maxStringLength)
-    return fail(`longer than ${PARSE_LIMITS.maxStringLength} characters`);
-  const parts = slotId.split("#");
-  if (parts.length !== 2) return fail(`expected exactly one "#", found ${parts.length - 1}`);
-  const [application = "", id = ""] = parts;
-  if (application === "") return fail("the application part before '#' is empty");
-  if (id === "") return fail("the id part after '#' is empty");
-  return { ok: true, value: { application, id } };
+    return `longer than ${PARSE_LIMITS.maxStringLength} characters`;
+  const hash = slotId.indexOf("#");
+  if (hash < 0 || slotId.indexOf("#", hash + 1) >= 0)
+    return `expected exactly one "#", found ${slotId.split("#").length - 1}`;
+  if (hash === 0) return "the application part before '#' is empty";
+  if (hash === slotId.length - 1) return "the id part after '#' is empty";
+  return undefined;
 }
 
 /**

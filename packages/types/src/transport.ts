@@ -4,11 +4,14 @@ import {
   asRecord,
   asString,
   copyJson,
+  failure,
   field,
-  guard,
   invalid,
+  isGoodString,
   isRecord,
   type JsonRecord,
+  prefixed,
+  withPrefix,
 } from "./read.js";
 
 /**
@@ -72,24 +75,39 @@ export interface MediasoupTransport extends RtcTransport {
   readonly signalling_url: string;
 }
 
-/** Parses and freezes one transport; throws `Invalid` (inside a guard). */
-export function readTransport(value: unknown, path: string): RtcTransport {
-  const record = asRecord(value, path);
-  const type = asString(field(record, "type"), `${path}.type`);
-  const transport = copyJson(record, path) as RtcTransport;
-  const check = (key: string, pattern?: RegExp) => {
-    const item = field(transport, key);
-    if (item === undefined && !pattern) return;
-    const text = asString(item, `${path}.${key}`);
-    if (pattern && !pattern.test(text)) invalid(`${path}.${key}`, "expected a ws:// or wss:// URL");
-  };
+const WEBSOCKET_URL = /^wss?:\/\/[^\s/]/i;
+
+/**
+ * Parses and freezes one transport; throws `Invalid` with a path relative to the transport
+ * (`""`, `".type"`, …), so callers build path strings only for errors. Returns `reuse` when it is
+ * an equal, frozen transport parsed before.
+ */
+function readTransportRelative(value: unknown, reuse: unknown): RtcTransport {
+  const record = asRecord(value, "");
+  const type = field(record, "type");
+  if (!isGoodString(type)) asString(type, ".type");
+  const transport = copyJson(record, "", reuse) as RtcTransport;
   if (type === "livekit") {
-    check("livekit_service_url");
-    check("livekit_alias");
+    const url = field(transport, "livekit_service_url");
+    if (url !== undefined && !isGoodString(url)) asString(url, ".livekit_service_url");
+    const alias = field(transport, "livekit_alias");
+    if (alias !== undefined && !isGoodString(alias)) asString(alias, ".livekit_alias");
   } else if (type === MEDIASOUP_TRANSPORT_TYPE) {
-    check("signalling_url", /^wss?:\/\/[^\s/]/i);
+    const url = field(transport, "signalling_url");
+    if (!isGoodString(url)) asString(url, ".signalling_url");
+    if (!WEBSOCKET_URL.test(url as string))
+      invalid(".signalling_url", "expected a ws:// or wss:// URL");
   }
   return transport;
+}
+
+/** Parses and freezes one transport; throws `Invalid` (inside a guard). */
+export function readTransport(value: unknown, path: string): RtcTransport {
+  try {
+    return readTransportRelative(value, undefined);
+  } catch (error) {
+    return prefixed(error, path);
+  }
 }
 
 /**
@@ -109,16 +127,52 @@ export function readTransport(value: unknown, path: string): RtcTransport {
  * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
  */
 export function parseTransport(value: unknown, path = "transport"): ParseResult<RtcTransport> {
-  return guard(path, () => readTransport(value, path));
+  try {
+    return { ok: true, value: readTransportRelative(value, undefined) };
+  } catch (error) {
+    return failure(withPrefix(error, path), path);
+  }
 }
 
-/** Reads an array of transports, capped at {@link PARSE_LIMITS.maxTransports}. */
-export function readTransports(value: unknown, path: string): readonly RtcTransport[] {
+/**
+ * Reads an array of transports, capped at {@link PARSE_LIMITS.maxTransports}. Returns `reuse`
+ * (transports parsed before, e.g. from the same member's previous event) when every transport is
+ * equal to it, so an unchanged list allocates nothing.
+ */
+export function readTransports(
+  value: unknown,
+  path: string,
+  reuse?: readonly RtcTransport[],
+): readonly RtcTransport[] {
   if (!Array.isArray(value)) return invalid(path, "expected an array of transports");
-  if (value.length > PARSE_LIMITS.maxTransports) {
-    invalid(path, `more than ${PARSE_LIMITS.maxTransports} transports (${value.length})`);
+  const length = value.length;
+  if (length > PARSE_LIMITS.maxTransports) {
+    invalid(path, `more than ${PARSE_LIMITS.maxTransports} transports (${length})`);
   }
-  return Object.freeze(value.map((entry, index) => readTransport(entry, `${path}[${index}]`)));
+  const reusable =
+    Array.isArray(reuse) && reuse.length === length && Object.isFrozen(reuse) ? reuse : undefined;
+  let same = reusable !== undefined;
+  const transports: RtcTransport[] = [];
+  for (let index = 0; index < length; index++) {
+    // Array.prototype.map semantics: holes stay holes.
+    if (!(index in value)) {
+      same = false;
+      transports.length = index + 1;
+      continue;
+    }
+    const previous = reusable === undefined ? undefined : reusable[index];
+    let transport: RtcTransport;
+    try {
+      transport = readTransportRelative(value[index], previous);
+    } catch (error) {
+      return prefixed(error, `${path}[${index}]`);
+    }
+    if (transport !== previous) same = false;
+    transports[index] = transport;
+  }
+  if (same) return reusable as readonly RtcTransport[];
+  if (transports.length !== length) transports.length = length;
+  return Object.freeze(transports);
 }
 
 /**
