@@ -14,6 +14,8 @@ export interface ManyMembersResult {
   readonly joinAllMs: number;
   readonly spuriousLeaves: number;
   readonly ghosts: number;
+  /** Memberships the observer's /sync still shows live at the ghost check (should be 0). */
+  readonly observerStillLive: number;
   /** Time from the end of the call (half leave, half killed) until the observer saw no one. */
   readonly allGoneMs: number;
   readonly requestsPerMemberPerMinute: number;
@@ -133,6 +135,20 @@ export async function measureManyMembers(
       CALL_MEMBER_EVENT_TYPE,
     );
     const ghosts = state.filter((event) => isLiveMembershipContent(event.content)).length;
+    const observerStillLive = room.watcher.liveKeys();
+    if (observerStillLive.length > 0) {
+      options.log(
+        `observer still sees ${observerStillLive.length} live: ${JSON.stringify(
+          observerStillLive.map((key) => ({
+            key,
+            changes: room.watcher.changes
+              .filter((change) => change.stateKey === key)
+              .map((change) => `${change.live ? "live" : "empty"}@${change.seenTs - endTs}${change.initial ? " initial" : ""}`),
+            state: state.find((event) => event.state_key === key)?.content,
+          })),
+        )}`,
+      );
+    }
     const events = simulated
       .flatMap((entry) => entry.member.events)
       .filter((event) => event.ts >= steadyStartTs && event.ts < steadyStartTs + steadyMs);
@@ -142,6 +158,7 @@ export async function measureManyMembers(
       joinAllMs,
       spuriousLeaves,
       ghosts,
+      observerStillLive: observerStillLive.length,
       allGoneMs,
       requestsPerMemberPerMinute: steadyRequests / options.members / (steadyMs / 60_000),
       schedulerErrors: events.filter((event) => event.name === "error").length,

@@ -5,6 +5,8 @@
 import type {} from "@mxrtc/stack";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type CallRoom, setUpCallRoom } from "../src/call-room.js";
+import { CALL_MEMBER_EVENT_TYPE } from "../src/legacy-call-membership.js";
+import { startMatrixSyncObserver } from "../src/matrix-sync-observer.js";
 import { PROOF_DELAY_MS } from "../src/proof-settings.js";
 import { listDelayedEvents } from "../src/raw-matrix.js";
 import { recordMeasurement } from "../src/record-measurement.js";
@@ -53,21 +55,39 @@ describe("a member process that is SIGKILLed", () => {
       await new Promise((resolve) => setTimeout(resolve, PROOF_DELAY_MS + 1_500));
       expect(room.watcher.isLive(member.stateKey), "still in the call after one delay").toBe(true);
 
+      // A second observer on @mxrtc/matrix's own sync loop must see the same leave.
+      const matrixObserver = startMatrixSyncObserver({
+        account: { baseUrl: synapse.baseUrl, accessToken: room.observer.accessToken },
+        roomId: room.roomId,
+        eventType: CALL_MEMBER_EVENT_TYPE,
+      });
+      const matrixObserverEmpty = matrixObserver.whenEmpty(member.stateKey);
+      await new Promise((resolve) => setTimeout(resolve, 500));
       const killTs = await member.kill();
       const left = await room.watcher.waitFor(
         (change) => change?.stateKey === member.stateKey && !change.live,
         { timeoutMs: PROOF_DELAY_MS + 10_000, label: "observer sees the membership empty" },
       );
       const killToEmptyMs = (left?.seenTs ?? Number.NaN) - killTs;
+      const matrixEmptyTs = await Promise.race([
+        matrixObserverEmpty,
+        new Promise<number>((resolve) => setTimeout(() => resolve(Number.NaN), 10_000)),
+      ]);
+      await matrixObserver.stop();
+      const killToEmptyMatrixSyncMs = matrixEmptyTs - killTs;
       recordMeasurement("crash", {
         delayMs: PROOF_DELAY_MS,
         joinedLineToVisibleMs: (joined?.seenTs ?? member.joinedTs) - member.joinedTs,
         killToEmptyMs,
+        killToEmptyMatrixSyncMs,
         heartbeatsBeforeKill: member.lines.filter(
           (line) => line.type === "event" && line.name === "delayed-leave-restarted",
         ).length,
       });
       expect(killToEmptyMs).toBeLessThanOrEqual(PROOF_DELAY_MS + 2_000);
+      expect(killToEmptyMatrixSyncMs, "@mxrtc/matrix sync() sees it too").toBeLessThanOrEqual(
+        PROOF_DELAY_MS + 2_000,
+      );
     } finally {
       await member.kill();
     }
