@@ -8,7 +8,7 @@ import { diagnosticFor, type EventEnvelope } from "./event-envelope.js";
 import { membershipFromJoin } from "./membership-from-join.js";
 import { hashString } from "./persistent-map.js";
 import { reconstructPrevious } from "./prev-content.js";
-import { hasEventId, makeEntry, rememberEventId, senderHashFor } from "./state-data.js";
+import { hasEventId, idHash, makeEntry, rememberEventId, senderHashFor } from "./state-data.js";
 import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
@@ -36,7 +36,8 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
   const key = `state:${stateKey}`;
   const keyHash = hashString(key);
   const held = draft.entries.get(key, keyHash);
-  if (hasEventId(held?.recentEventIds, envelope.eventId)) {
+  const eventHash = idHash(envelope.eventId);
+  if (hasEventId(held?.recentEventIds, envelope.eventId, eventHash)) {
     draft.diagnose(
       diagnosticFor(
         envelope,
@@ -62,7 +63,7 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
   const previous = held ?? reconstructPrevious(draft, envelope, stateKey, key, keyHash);
   const senderHash = senderHashFor(previous, envelope.sender);
   const ts = envelope.originServerTs;
-  const recent = rememberEventId(previous?.recentEventIds, envelope.eventId);
+  const recent = rememberEventId(previous?.recentEventIds, envelope.eventId, eventHash);
   // Transports equal to the ones this key held are shared, not copied again (refreshes).
   const parsed = parseLegacyMembershipContent(envelope.content, {
     sender: envelope.sender,
@@ -97,7 +98,16 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     return;
   }
   const deviceId = content.deviceId ?? "";
+  // The check is a pure function of (state key, sender, device, slot): a join this key already
+  // holds with the same three passed it, so refreshes skip it.
+  const heldJoin = previous?.status === "join" ? previous.membership : undefined;
+  const checked =
+    heldJoin !== undefined &&
+    heldJoin.userId === envelope.sender &&
+    heldJoin.deviceId === deviceId &&
+    heldJoin.slotId === content.slotId;
   if (
+    !checked &&
     !isAuthenticLegacyStateKey(stateKey, {
       sender: envelope.sender,
       deviceId,

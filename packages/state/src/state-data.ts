@@ -198,7 +198,7 @@ export const RECENT_EVENT_IDS = 8;
 export type RecentIds = readonly (number | string)[];
 
 /** 30-bit FNV-1a of an event id (fits a V8 small integer). */
-function idHash(eventId: string): number {
+export function idHash(eventId: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < eventId.length; index++) {
     hash ^= eventId.charCodeAt(index);
@@ -208,9 +208,12 @@ function idHash(eventId: string): number {
 }
 
 /** Whether `eventId` was recently written to the key. */
-export function hasEventId(recent: RecentIds | undefined, eventId: string): boolean {
+export function hasEventId(
+  recent: RecentIds | undefined,
+  eventId: string,
+  hash: number = idHash(eventId),
+): boolean {
   if (recent === undefined) return false;
-  const hash = idHash(eventId);
   for (let index = 0; index < recent.length; index += 2) {
     if (recent[index] === hash && recent[index + 1] === eventId) return true;
   }
@@ -218,10 +221,14 @@ export function hasEventId(recent: RecentIds | undefined, eventId: string): bool
 }
 
 /** Remember `eventId` (newest first), keeping the last {@link RECENT_EVENT_IDS} ids. */
-export function rememberEventId(recent: RecentIds | undefined, eventId: string): RecentIds {
+export function rememberEventId(
+  recent: RecentIds | undefined,
+  eventId: string,
+  hash: number = idHash(eventId),
+): RecentIds {
   const kept = recent === undefined ? 0 : Math.min(recent.length, 2 * (RECENT_EVENT_IDS - 1));
   const next = new Array<number | string>(kept + 2);
-  next[0] = idHash(eventId);
+  next[0] = hash;
   next[1] = eventId;
   for (let index = 0; index < kept; index++)
     next[index + 2] = (recent as RecentIds)[index] as number | string;
