@@ -225,7 +225,8 @@ async function connectRoom(
   } catch (error) {
     await room.disconnect().catch(() => undefined);
     if (LivekitFocusError.isInstance(error)) throw error;
-    throw new LivekitFocusError(`connecting to the LiveKit SFU at ${url} failed`, {
+    const detail = error instanceof Error ? `: ${error.message}` : "";
+    throw new LivekitFocusError(`connecting to the LiveKit SFU at ${url} failed${detail}`, {
       code: "connect-failed",
       cause: error,
     });
