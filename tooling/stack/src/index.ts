@@ -29,7 +29,12 @@ export {
 } from "./install-livekit-server.js";
 export { type InstallSynapseOptions, installSynapse, SYNAPSE_VERSION } from "./install-synapse.js";
 export { joinRoom } from "./join-room.js";
-export { buildLivekitConfig, type LivekitConfigInput } from "./livekit-config.js";
+export {
+  buildLivekitConfig,
+  type LivekitConfigInput,
+  UNREACHABLE_LOOPBACK_STUN_SERVER,
+} from "./livekit-config.js";
+export { LOOPBACK_WEBRTC_INIT_SCRIPT, restrictWebRtcToLoopback } from "./loopback-webrtc.js";
 export { matrixRequest } from "./matrix-http.js";
 export { type RegisteredUser, registerUser } from "./register-user.js";
 export { StackError } from "./stack-error.js";

@@ -1,3 +1,6 @@
+/** The STUN server handed to clients: loopback, nothing listens (UDP discard port). */
+export const UNREACHABLE_LOOPBACK_STUN_SERVER = "127.0.0.1:9";
+
 /** Inputs of {@link buildLivekitConfig}. */
 export interface LivekitConfigInput {
   /** HTTP/WebSocket + API port on 127.0.0.1. */
@@ -21,8 +24,10 @@ export interface LivekitConfigInput {
  * 127.0.0.1 with `use_external_ip: false` (no STUN lookup of a public address), `rtc.ips.includes`
  * 127.0.0.1/32 so ICE candidates are gathered and the UDP mux listens only on loopback,
  * `enable_loopback_candidate`, `tcp_port: 0` (the ICE/TCP listener would bind every interface),
- * TURN off, mDNS off, and `stun_servers` set to the server's own loopback UDP port: without it
- * livekit hands clients public STUN servers in the join response. `room.auto_create: false`
+ * TURN off, mDNS off, and `stun_servers` set to `127.0.0.1:9` (nothing answers there): without
+ * it livekit hands clients public STUN servers in the join response. It must not be the SFU's own
+ * UDP port: Chromium treats every packet from a STUN server's address as a STUN reply and drops
+ * the SFU's ICE checks, so IPv4 loopback never connects. `room.auto_create: false`
  * (the auth service creates rooms). Prometheus stays off (no port), pion logs at error.
  *
  * @example
@@ -45,7 +50,8 @@ export function buildLivekitConfig(input: LivekitConfigInput): Record<string, un
       enable_loopback_candidate: true,
       ips: { includes: ["127.0.0.1/32"] },
       use_mdns: false,
-      stun_servers: [`127.0.0.1:${input.udpPort}`],
+      // Not the SFU's own UDP port: Chromium eats every packet from a STUN server's address.
+      stun_servers: [UNREACHABLE_LOOPBACK_STUN_SERVER],
       allow_tcp_fallback: false,
     },
     turn: { enabled: false },
