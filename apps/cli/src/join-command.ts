@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createDelayedEventTransport } from "@mxrtc/delayed-events";
 import { createReferenceFocusPlugin, REFERENCE_FOCUS_TYPE } from "@mxrtc/focus-reference";
@@ -15,6 +16,9 @@ import {
   timestampedPrinter,
 } from "./join-output.js";
 import { roomSyncFilter } from "./live-room-dump.js";
+
+/** How long a graceful leave may take before we give up and rely on the delayed leave. */
+const LEAVE_TIMEOUT_MS = 5_000;
 
 /** Usage text of `mxrtc join`. */
 export const JOIN_USAGE = `Usage: mxrtc join --homeserver <url> --token <access token> --room <room id> [--dialect legacy|sticky] [--focus <transport type>]
@@ -111,7 +115,7 @@ export async function joinCommand(argv: readonly string[], io: CliIo): Promise<n
     transports,
     userId: who.userId,
     deviceId,
-    syncFilter: roomSyncFilter(roomId),
+    syncFilter: roomSyncFilter(roomId, randomUUID()),
     delayedEvents: beforeSchedule(createDelayedEventTransport({ matrix }), () => {
       const scheduler = session.scheduler;
       if (scheduler === undefined || attached.has(scheduler)) return;
@@ -157,11 +161,24 @@ export async function joinCommand(argv: readonly string[], io: CliIo): Promise<n
     return EXIT_FAILURE;
   }
   print("leaving");
-  try {
-    await session.leave();
-  } finally {
-    await session.close().catch(() => undefined);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const leftInTime = await Promise.race([
+    session.leave().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), LEAVE_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!leftInTime) {
+    print(
+      "could not leave in time: the homeserver sends our delayed leave when its delay runs out",
+    );
+    return EXIT_FAILURE;
   }
+  await session.close().catch(() => undefined);
   return EXIT_OK;
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { type ClientEvent, MATRIXRTC_SYNC_FILTER, type MatrixPort } from "@mxrtc/matrix";
 import { syncBatchEvents } from "@mxrtc/session";
 import type { RoomDump } from "./room-dump.js";
@@ -11,14 +12,28 @@ export interface LiveRoomDump extends RoomDump {
 /**
  * A `/sync` filter holding only `roomId`: full state, the recent timeline and sticky events.
  *
+ * @remarks With a `nonce`, the filter also excludes a made-up event type named after it, which
+ * changes nothing but the filter's text: Synapse answers an identical initial `/sync` (same
+ * user, device, filter and timeout) from its response cache for a while (2 min by default), so
+ * without it a second `mxrtc inspect` (or `join`) shortly after another request with the same
+ * token would see the room as it was then.
  * @example
  * ```ts
- * matrix.sync({ filter: roomSyncFilter("!room:example.org") });
+ * matrix.sync({ filter: roomSyncFilter("!room:example.org", crypto.randomUUID()) });
  * ```
  */
-export function roomSyncFilter(roomId: string): Record<string, unknown> {
+export function roomSyncFilter(roomId: string, nonce?: string): Record<string, unknown> {
   const room = MATRIXRTC_SYNC_FILTER.room as Record<string, unknown>;
-  return { ...MATRIXRTC_SYNC_FILTER, room: { ...room, rooms: [roomId] } };
+  const timeline = room.timeline as Record<string, unknown>;
+  return {
+    ...MATRIXRTC_SYNC_FILTER,
+    room: {
+      ...room,
+      rooms: [roomId],
+      timeline:
+        nonce === undefined ? timeline : { ...timeline, not_types: [`io.mxrtc.nonce.${nonce}`] },
+    },
+  };
 }
 
 /**
@@ -48,7 +63,7 @@ export async function fetchLiveRoomDump(
   options.signal?.addEventListener("abort", abort, { once: true });
   try {
     for await (const batch of matrix.sync({
-      filter: roomSyncFilter(roomId),
+      filter: roomSyncFilter(roomId, randomUUID()),
       timeoutMs: 0,
       signal: controller.signal,
     })) {

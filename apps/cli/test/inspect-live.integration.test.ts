@@ -79,6 +79,34 @@ describe("mxrtc inspect --homeserver (real Synapse)", () => {
     expect(terminal.stdout()).toMatch(/Members \(2, oldest first\)/);
   });
 
+  it("a second inspect right after the first sees new memberships (no stale cached /sync)", async () => {
+    const room = await createCallRoom(synapse, alice, { invite: [bob.userId] });
+    await joinRoom(synapse, bob, room);
+    const members = async () => {
+      const terminal = memoryIo();
+      expect(await run(live(bob.accessToken, room, ["--json"]), terminal.io)).toBe(0);
+      const report = JSON.parse(terminal.stdout()) as InspectReport;
+      return report.slots[0]?.members.map((member) => member.userId) ?? [];
+    };
+    expect(await members()).toEqual([]);
+    await createMatrixClient({
+      baseUrl: synapse.baseUrl,
+      accessToken: alice.accessToken,
+    }).sendEvent(
+      room,
+      UNSTABLE_RTC_MEMBER_EVENT_TYPE,
+      buildStickyMembershipContent({
+        userId: alice.userId,
+        deviceId: alice.deviceId,
+        memberId: "alice-2",
+        slotId: "m.call#ROOM",
+        transports: [transport],
+      }),
+      { stickyDurationMs: 600_000 },
+    );
+    expect(await members()).toEqual([alice.userId]);
+  });
+
   it("a bad token: one line naming M_UNKNOWN_TOKEN, exit 2", async () => {
     const terminal = memoryIo();
     expect(await run(live("not-a-token", roomId), terminal.io)).toBe(2);
