@@ -38,8 +38,11 @@ import { type VerifiedOpenIdUser, verifyOpenIdToken } from "./verify-openid-toke
 export interface LivekitAuthService {
   /** Resumes stored delegation jobs, then listens (default: the configured bind, else 8080 on all interfaces). */
   listen(port?: number, host?: string): Promise<{ url: string; port: number }>;
-  /** Stops listening, stops jobs (releasing them to other instances), closes the store it opened. */
-  close(): Promise<void>;
+  /**
+   * Stops listening, stops jobs, closes the store it opened. `release` (default true) hands this
+   * instance's jobs to other instances at once; `false` leaves them leased, as a crash would.
+   */
+  close(options?: { release?: boolean }): Promise<void>;
   /** Where delegation jobs are kept. */
   readonly delegations: DelegationStore;
   /** The delegation job runner. */
@@ -351,13 +354,13 @@ export function createLivekitAuthService(config: LivekitAuthConfig): LivekitAuth
       logger.info("listening", { url, store: store.kind });
       return { url, port: address.port };
     },
-    async close() {
+    async close(closeOptions = {}) {
       await new Promise<void>((resolve) => {
         if (!server.listening) return resolve();
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await manager.close();
+      await manager.close(closeOptions);
       if (ownsStore) await store.close();
     },
   };
