@@ -124,7 +124,7 @@ function scenario(dialect: Dialect, members: number) {
 }
 
 /** Events are generated (untimed) and applied (timed) in batches of this size. */
-const BATCH = 1000;
+const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 
 interface Measurement {
   readonly wallMicroseconds: number;

@@ -86,45 +86,45 @@ function merge<V>(first: Leaf<V>, second: Leaf<V>, depth: number): Child<V> {
     : { bitmap: (1 << a) | (1 << b), children: [second, first] };
 }
 
-interface SetOutcome<V> {
-  node: Child<V>;
-  added: boolean;
-}
+/** Whether the last {@link setIn} added a key (rather than replacing one): no result object per level. */
+let added = false;
 
-function setIn<V>(node: Child<V>, leaf: Leaf<V>, depth: number): SetOutcome<V> {
+function setIn<V>(node: Child<V>, leaf: Leaf<V>, depth: number): Child<V> {
   if (isLeaf(node)) {
     if (node.key === leaf.key) {
-      return { node: node.value === leaf.value ? node : leaf, added: false };
+      added = false;
+      return node.value === leaf.value ? node : leaf;
     }
-    return { node: merge(node, leaf, depth), added: true };
+    added = true;
+    return merge(node, leaf, depth);
   }
   if (isCollision(node)) {
     const index = node.leaves.findIndex((existing) => existing.key === leaf.key);
     if (index >= 0) {
-      if (node.leaves[index]?.value === leaf.value) return { node, added: false };
+      added = false;
+      if (node.leaves[index]?.value === leaf.value) return node;
       const leaves = node.leaves.slice();
       leaves[index] = leaf;
-      return { node: { collision: true, hash: node.hash, leaves }, added: false };
+      return { collision: true, hash: node.hash, leaves };
     }
     // Only equal hashes (or keys past the maximum depth) ever reach a collision bucket.
-    return {
-      node: { collision: true, hash: node.hash, leaves: [...node.leaves, leaf] },
-      added: true,
-    };
+    added = true;
+    return { collision: true, hash: node.hash, leaves: [...node.leaves, leaf] };
   }
   const bit = 1 << fragment(leaf.hash, depth);
   const position = popcount(node.bitmap & (bit - 1));
   if ((node.bitmap & bit) === 0) {
     const children = node.children.slice();
     children.splice(position, 0, leaf);
-    return { node: { bitmap: node.bitmap | bit, children }, added: true };
+    added = true;
+    return { bitmap: node.bitmap | bit, children };
   }
   const existing = node.children[position] as Child<V>;
-  const outcome = setIn(existing, leaf, depth + 1);
-  if (outcome.node === existing) return { node, added: false };
+  const replacement = setIn(existing, leaf, depth + 1);
+  if (replacement === existing) return node;
   const children = node.children.slice();
-  children[position] = outcome.node;
-  return { node: { bitmap: node.bitmap, children }, added: outcome.added };
+  children[position] = replacement;
+  return { bitmap: node.bitmap, children };
 }
 
 function removeIn<V>(
@@ -195,9 +195,9 @@ export class PersistentMap<V> {
   /** A map with `key` set to `value`; returns `this` when nothing changes. */
   set(key: string, value: V, hash: number = hashString(key)): PersistentMap<V> {
     const leaf: Leaf<V> = { leaf: true, hash, key, value };
-    const outcome = setIn(this.root, leaf, 0);
-    if (outcome.node === this.root) return this;
-    return new PersistentMap(outcome.node, this.size + (outcome.added ? 1 : 0));
+    const root = setIn(this.root, leaf, 0);
+    if (root === this.root) return this;
+    return new PersistentMap(root, this.size + (added ? 1 : 0));
   }
 
   /** A map without `key`; returns `this` when it was absent. */
