@@ -17,6 +17,8 @@ export interface RedisHandle {
   readonly url: string;
   readonly port: number;
   readonly pid: number;
+  /** Temp folder with `redis.conf` and `redis.log`; deleted by `stop()`. */
+  readonly dataDir: string;
   /** SIGTERM (SIGKILL after 5 s), then delete the temp dir. Idempotent. */
   stop(): Promise<void>;
 }
@@ -141,6 +143,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: server.pid,
+    dataDir: dir,
     stop: () => halt("SIGTERM"),
   };
 }
