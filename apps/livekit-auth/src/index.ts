@@ -50,6 +50,7 @@ export {
 export { createLogger, type Logger, type LogLevel, silentLogger } from "./logger.js";
 export { mintLivekitToken, TOKEN_TTL_SECONDS } from "./mint-livekit-token.js";
 export { createRedisDelegationStore } from "./redis-delegation-store.js";
+export { runMain } from "./run-main.js";
 export { createSqliteDelegationStore } from "./sqlite-delegation-store.js";
 export {
   type OpenIdTokenInput,
