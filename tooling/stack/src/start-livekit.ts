@@ -103,85 +103,113 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
   if (options.port !== undefined && !(await isLoopbackPortFree(options.port))) {
     throw new StackError("start-failed", `port 127.0.0.1:${options.port} is already in use`);
   }
-  const port = options.port ?? (await freeLoopbackPort());
-  const udpPort = options.udpPort ?? (await freeLoopbackUdpPort());
-  const httpUrl = `http://127.0.0.1:${port}`;
-  const dataDir = await mkdtemp(join(tmpdir(), "mxrtc-livekit-"));
-  const configPath = join(dataDir, "livekit.json");
-  const logFile = join(dataDir, "livekit.log");
-  await writeFile(
-    configPath,
-    `${JSON.stringify(
-      buildLivekitConfig({
-        port,
-        udpPort,
-        apiKey,
-        apiSecret,
-        ...(options.webhookUrls === undefined ? {} : { webhookUrls: options.webhookUrls }),
-        ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-      }),
-      null,
-      2,
-    )}\n`,
-    { mode: 0o600 },
-  );
-  const started = Date.now();
-  const server: ServiceProcess = spawnService({
-    command: binary,
-    args: ["--config", configPath],
-    cwd: dataDir,
-    logFile,
-  });
-  const forget = killGroupOnExit(server.pid);
-  let finished = false;
-  const halt = async (signal: NodeJS.Signals) => {
-    if (finished) return;
-    finished = true;
-    if (signal === "SIGTERM") {
-      // livekit drops a SIGTERM that arrives in its first ~100 ms of serving (it is not
-      // "running" yet); a second SIGTERM is its forced stop. So: one SIGTERM, 1 s, then the
-      // usual SIGTERM + SIGKILL-after-timeout.
-      signalGroup(server.pid, "SIGTERM");
-      await Promise.race([server.exited, sleep(1_000, undefined, { ref: false })]);
-    }
-    await stopProcessGroup(server.pid, {
-      exited: server.exited,
-      signal,
-      timeoutMs: options.stopTimeoutMs ?? 5_000,
+  const launchOnce = async (port: number, udpPort: number): Promise<LivekitHandle> => {
+    const httpUrl = `http://127.0.0.1:${port}`;
+    const dataDir = await mkdtemp(join(tmpdir(), "mxrtc-livekit-"));
+    const configPath = join(dataDir, "livekit.json");
+    const logFile = join(dataDir, "livekit.log");
+    await writeFile(
+      configPath,
+      `${JSON.stringify(
+        buildLivekitConfig({
+          port,
+          udpPort,
+          apiKey,
+          apiSecret,
+          ...(options.webhookUrls === undefined ? {} : { webhookUrls: options.webhookUrls }),
+          ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+        }),
+        null,
+        2,
+      )}\n`,
+      { mode: 0o600 },
+    );
+    const started = Date.now();
+    const server: ServiceProcess = spawnService({
+      command: binary,
+      args: ["--config", configPath],
+      cwd: dataDir,
+      logFile,
     });
-    forget();
-    await rm(dataDir, { recursive: true, force: true });
+    const forget = killGroupOnExit(server.pid);
+    let finished = false;
+    const halt = async (signal: NodeJS.Signals) => {
+      if (finished) return;
+      finished = true;
+      if (signal === "SIGTERM") {
+        // livekit drops a SIGTERM that arrives in its first ~100 ms of serving (it is not
+        // "running" yet); a second SIGTERM is its forced stop. So: one SIGTERM, 1 s, then the
+        // usual SIGTERM + SIGKILL-after-timeout.
+        signalGroup(server.pid, "SIGTERM");
+        await Promise.race([server.exited, sleep(1_000, undefined, { ref: false })]);
+      }
+      await stopProcessGroup(server.pid, {
+        exited: server.exited,
+        signal,
+        timeoutMs: options.stopTimeoutMs ?? 5_000,
+      });
+      forget();
+      await rm(dataDir, { recursive: true, force: true });
+    };
+
+    const timeoutMs = options.startTimeoutMs ?? 30_000;
+    const outcome = await waitUntil(() => answersOk(httpUrl), {
+      timeoutMs,
+      stopWhen: () => server.exitStatus() !== undefined,
+    });
+    // Ready only counts if our process is still the one listening.
+    if (outcome !== "ready" || server.exitStatus() !== undefined) {
+      const reason =
+        outcome !== "timeout"
+          ? `livekit-server exited (${String(server.exitStatus())}) before answering ${httpUrl}/`
+          : `livekit-server did not answer ${httpUrl}/ within ${timeoutMs} ms`;
+      const tail = await logTail(logFile);
+      await halt("SIGKILL");
+      throw new StackError("start-failed", `${reason}\n${tail}`);
+    }
+    // HTTP answers ~100 ms before livekit counts itself running (and honours SIGTERM).
+    await sleep(150);
+    if (server.exitStatus() !== undefined) {
+      // Another server answered on a port we lost between picking and binding it.
+      const tail = await logTail(logFile);
+      await halt("SIGKILL");
+      throw new StackError("start-failed", `livekit-server exited right after start\n${tail}`);
+    }
+    log(`livekit-server ready at ${httpUrl} (udp ${udpPort}) after ${Date.now() - started} ms`);
+
+    return {
+      url: `ws://127.0.0.1:${port}`,
+      httpUrl,
+      apiKey,
+      apiSecret,
+      port,
+      udpPort,
+      pid: server.pid,
+      dataDir,
+      stop: () => halt("SIGTERM"),
+      kill: () => halt("SIGKILL"),
+    };
   };
 
-  const timeoutMs = options.startTimeoutMs ?? 30_000;
-  const outcome = await waitUntil(() => answersOk(httpUrl), {
-    timeoutMs,
-    stopWhen: () => server.exitStatus() !== undefined,
-  });
-  // Ready only counts if our process is still the one listening.
-  if (outcome !== "ready" || server.exitStatus() !== undefined) {
-    const reason =
-      outcome !== "timeout"
-        ? `livekit-server exited (${String(server.exitStatus())}) before answering ${httpUrl}/`
-        : `livekit-server did not answer ${httpUrl}/ within ${timeoutMs} ms`;
-    const tail = await logTail(logFile);
-    await halt("SIGKILL");
-    throw new StackError("start-failed", `${reason}\n${tail}`);
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port ?? (await freeLoopbackPort());
+    const udpPort = options.udpPort ?? (await freeLoopbackUdpPort());
+    const picked = [
+      ...(options.port === undefined ? [port] : []),
+      ...(options.udpPort === undefined ? [udpPort] : []),
+    ];
+    try {
+      return await launchOnce(port, udpPort);
+    } catch (error) {
+      // A port picked free can be taken before livekit binds it (parallel test runs): retry
+      // with new ports, but only when the port it could not bind is one we picked.
+      const message = StackError.isInstance(error) ? error.message : "";
+      const bindErrors = message.split("\n").filter((line) => /address already in use/i.test(line));
+      const raced = picked.some((candidate) =>
+        bindErrors.some((line) => line.includes(`127.0.0.1:${candidate}:`)),
+      );
+      if (!raced || attempt >= 3) throw error;
+      log(`livekit-server lost a port race (attempt ${attempt}); retrying with new ports`);
+    }
   }
-  // HTTP answers ~100 ms before livekit counts itself running (and honours SIGTERM).
-  await sleep(150);
-  log(`livekit-server ready at ${httpUrl} (udp ${udpPort}) after ${Date.now() - started} ms`);
-
-  return {
-    url: `ws://127.0.0.1:${port}`,
-    httpUrl,
-    apiKey,
-    apiSecret,
-    port,
-    udpPort,
-    pid: server.pid,
-    dataDir,
-    stop: () => halt("SIGTERM"),
-    kill: () => halt("SIGKILL"),
-  };
 }
