@@ -3,7 +3,7 @@
  * against a real LiveKit SFU and the real `@mxrtc/livekit-auth` token service, with OpenID tokens
  * from a real Synapse; each page must decode the other's fake-camera video. All on 127.0.0.1.
  */
-import { createCallRoom, registerUser } from "@mxrtc/stack";
+import { createCallRoom, joinRoom, matrixRequest, registerUser } from "@mxrtc/stack";
 import { livekitIdentity } from "@mxrtc/types";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,6 +21,7 @@ interface Participant {
 let stack: ProofStack;
 let alice: Participant;
 let bob: Participant;
+let carol: Participant & { readonly accessToken: string };
 
 const status = (participant: Participant): Promise<PageStatus> =>
   participant.page.evaluate(() =>
@@ -47,7 +48,11 @@ beforeAll(async () => {
     localpart: `alice-${Date.now().toString(36)}`,
   });
   const guest = await registerUser(stack.synapse, { localpart: `bob-${Date.now().toString(36)}` });
-  const roomId = await createCallRoom(stack.synapse, owner, { invite: [guest.userId] });
+  const late = await registerUser(stack.synapse, { localpart: `carol-${Date.now().toString(36)}` });
+  const roomId = await createCallRoom(stack.synapse, owner, {
+    invite: [guest.userId, late.userId],
+  });
+  await joinRoom(stack.synapse, late, roomId);
   const slotId = "m.call#ROOM";
   const member = (user: typeof owner, memberId: string) => ({
     userId: user.userId,
@@ -85,6 +90,8 @@ beforeAll(async () => {
   };
   alice = await open(owner, aliceMember, bobMember);
   bob = await open(guest, bobMember, aliceMember);
+  const carolMember = member(late, `carol-member-${Date.now().toString(36)}`);
+  carol = { ...(await open(late, carolMember, aliceMember)), accessToken: late.accessToken };
 }, 240_000);
 
 afterAll(async () => {
@@ -161,6 +168,61 @@ describe("LiveKit focus in Chromium against real LiveKit, livekit-auth and Synap
     expect(b.state).toBe("closed");
     expect([a.reports, b.reports]).toEqual([[], []]);
   }, 60_000);
+
+  it("a delegated delayed leave is sent by the token service as soon as a crashed page drops out of LiveKit", async () => {
+    const { roomId, userId } = carol.config;
+    const stateKey = `_${userId}_${carol.config.deviceId}_m.call`;
+    const statePath = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/org.matrix.msc3401.call.member/${encodeURIComponent(stateKey)}`;
+    const delayMs = 120_000;
+    const { delay_id: delayId } = await matrixRequest<{ delay_id: string }>(
+      stack.synapse.baseUrl,
+      "PUT",
+      `${statePath}?org.matrix.msc4140.delay=${delayMs}`,
+      { accessToken: carol.accessToken, body: { left_by: "delegated delayed leave" } },
+    );
+    expect(await joinPage(carol)).toBe("get_token");
+    const delegation = await carol.page.evaluate(
+      (input) =>
+        (
+          globalThis as unknown as {
+            mxrtcProof: { delegate(d: { delayId: string; delayMs: number }): Promise<unknown> };
+          }
+        ).mxrtcProof.delegate(input),
+      { delayId, delayMs },
+    );
+    expect(delegation).toEqual({ delegated: true });
+    await waitFor("alice to see carol's participant", async () =>
+      (await status(alice)).participants.some((entry) => entry.participantId === carol.identity),
+    );
+    // Alice was not told about carol's membership: an identity without a member.
+    expect((await status(alice)).participants).toContainEqual({
+      participantId: carol.identity,
+      memberId: undefined,
+    });
+    // The service watches a delegated participant once LiveKit reports it connected (webhook or
+    // its GetParticipant poll); a crash before that is only caught by the delay itself.
+    await waitFor("the service to see carol connected", async () =>
+      (await stack.delegations.list()).some(
+        (record) => record.key.endsWith(`|${carol.identity}`) && record.state === "connected",
+      ),
+    );
+    const crashed = performance.now();
+    await carol.page.context().close(); // no leave, no close(): the page is just gone
+    const sent = async () =>
+      matrixRequest(stack.synapse.baseUrl, "GET", statePath, {
+        accessToken: carol.accessToken,
+      }).then(
+        (content) => content.left_by === "delegated delayed leave",
+        () => false,
+      );
+    await waitFor("the delayed leave to be sent", sent, 60_000);
+    const sentAfterMs = Math.round(performance.now() - crashed);
+    log(
+      `delegated delayed leave (delay ${delayMs} ms) sent ${sentAfterMs} ms after the page crashed`,
+    );
+    expect(sentAfterMs).toBeLessThan(delayMs);
+    expect((await status(alice)).reports).toEqual([]);
+  }, 90_000);
 
   it("a killed SFU is reported to the leave port exactly once, after LiveKit gives up reconnecting", async () => {
     const killed = performance.now();

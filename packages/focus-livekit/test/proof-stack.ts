@@ -11,7 +11,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   createLivekitAuthService,
+  createLogger,
   createMemoryDelegationStore,
+  type LivekitAuthService,
   silentLogger,
 } from "@mxrtc/livekit-auth";
 import {
@@ -32,6 +34,8 @@ export interface ProofStack {
   readonly synapse: SynapseHandle;
   readonly livekit: LivekitHandle;
   readonly serviceUrl: string;
+  /** The token service's delegation jobs. */
+  readonly delegations: LivekitAuthService["delegations"];
   readonly pageUrl: string;
   readonly browser: Browser;
   readonly timings: Readonly<Record<string, number>>;
@@ -100,7 +104,7 @@ export async function startProofStack(log: (line: string) => void): Promise<Proo
       fullAccessHomeservers: [synapse.serverName],
       homeserverUrlOverrides: { [synapse.serverName]: synapse.baseUrl },
       delegationStore: createMemoryDelegationStore(),
-      logger: silentLogger,
+      logger: process.env.MXRTC_PROOF_DEBUG ? createLogger({ level: "debug" }) : silentLogger,
     });
     await service.listen(servicePort, "127.0.0.1");
     stops.push(() => service.close());
@@ -117,7 +121,16 @@ export async function startProofStack(log: (line: string) => void): Promise<Proo
     );
     const browser = await timed("chromiumLaunchMs", () => launchChromium());
     stops.push(() => browser.close());
-    return { synapse, livekit, serviceUrl, pageUrl: page.url, browser, timings, stop };
+    return {
+      synapse,
+      livekit,
+      serviceUrl,
+      delegations: service.delegations,
+      pageUrl: page.url,
+      browser,
+      timings,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

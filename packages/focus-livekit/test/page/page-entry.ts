@@ -177,4 +177,9 @@ async function leave(): Promise<void> {
   await connection?.close();
 }
 
-Object.assign(globalThis, { mxrtcProof: { join, status, leave } });
+async function delegate(delegation: { delayId: string; delayMs: number }): Promise<unknown> {
+  if (connection === undefined) throw new Error("not connected");
+  return connection.delegate(delegation);
+}
+
+Object.assign(globalThis, { mxrtcProof: { join, status, leave, delegate } });
