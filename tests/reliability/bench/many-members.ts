@@ -16,6 +16,8 @@ export interface ManyMembersResult {
   readonly ghosts: number;
   /** Memberships the observer's /sync still shows live at the ghost check (should be 0). */
   readonly observerStillLive: number;
+  /** Already-seen membership events Synapse sent again in incremental syncs' `state` blocks. */
+  readonly redeliveredStateEvents: number;
   /** Time from the end of the call (half leave, half killed) until the observer saw no one. */
   readonly allGoneMs: number;
   readonly requestsPerMemberPerMinute: number;
@@ -143,7 +145,10 @@ export async function measureManyMembers(
             key,
             changes: room.watcher.changes
               .filter((change) => change.stateKey === key)
-              .map((change) => `${change.live ? "live" : "empty"}@${change.seenTs - endTs}${change.initial ? " initial" : ""}`),
+              .map(
+                (change) =>
+                  `${change.live ? "live" : "empty"}@${change.seenTs - endTs} ${change.section}${change.limited ? " limited" : ""} ${change.eventId} ${change.sender}`,
+              ),
             state: state.find((event) => event.state_key === key)?.content,
           })),
         )}`,
@@ -159,6 +164,7 @@ export async function measureManyMembers(
       spuriousLeaves,
       ghosts,
       observerStillLive: observerStillLive.length,
+      redeliveredStateEvents: room.watcher.redeliveredStateEvents,
       allGoneMs,
       requestsPerMemberPerMinute: steadyRequests / options.members / (steadyMs / 60_000),
       schedulerErrors: events.filter((event) => event.name === "error").length,

@@ -134,6 +134,7 @@ export function createCallMember(options: CallMemberOptions): CallMember {
 
   const syncController = new AbortController();
   const sawOwnMembershipVanish: number[] = [];
+  const seenEventIds = new Set<string>();
   let wantJoined = false;
   let syncing: Promise<void> | undefined;
   const watchOwn = async () => {
@@ -152,10 +153,14 @@ export function createCallMember(options: CallMemberOptions): CallMember {
       })) {
         const room = batch.rooms[options.roomId];
         if (room === undefined) continue;
-        // Only the batch's last word on our state key counts (a rejoin may follow the leave).
-        const ours = [...room.state, ...room.timeline].filter(
-          (event) => event.type === CALL_MEMBER_EVENT_TYPE && event.state_key === stateKey,
-        );
+        // Only the batch's last word on our state key counts (a rejoin may follow the leave), and
+        // an event we already saw that comes back in the `state` block is not news (Synapse sends
+        // such stale state in incremental syncs).
+        const ours = [
+          ...room.state.filter((event) => !seenEventIds.has(event.event_id)),
+          ...room.timeline,
+        ].filter((event) => event.type === CALL_MEMBER_EVENT_TYPE && event.state_key === stateKey);
+        for (const event of ours) seenEventIds.add(event.event_id);
         const last = ours.at(-1);
         if (last === undefined || batch.initial || !wantJoined) continue;
         if (typeof last.content.application !== "string") {

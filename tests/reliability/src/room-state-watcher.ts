@@ -12,6 +12,10 @@ export interface ObservedStateChange {
   readonly seenTs: number;
   /** True for events of the first (initial) sync. */
   readonly initial: boolean;
+  /** Where the event came in: the room's `state` block or its `timeline`. */
+  readonly section: "state" | "timeline";
+  /** Was that sync batch's timeline `limited` (events skipped)? */
+  readonly limited: boolean;
 }
 
 /** An observer: a raw /sync long-poll loop tracking one state event type in one room. */
@@ -24,6 +28,8 @@ export interface RoomStateWatcher {
   liveKeys(): readonly string[];
   /** Sync requests that failed (network error, 5xx) and were retried. */
   readonly failedSyncs: number;
+  /** Already-seen events the server sent again in a `state` block (ignored). */
+  readonly redeliveredStateEvents: number;
   /** Calls the listener with each change (synchronously, as it is parsed). */
   onChange(listener: (change: ObservedStateChange) => void): () => void;
   /** Resolves with the change that made `predicate` true (checked on every change and at once). */
@@ -47,7 +53,10 @@ interface SyncReply {
   readonly rooms?: {
     readonly join?: Record<
       string,
-      { state?: { events?: SyncEvent[] }; timeline?: { events?: SyncEvent[] } }
+      {
+        state?: { events?: SyncEvent[] };
+        timeline?: { events?: SyncEvent[]; limited?: boolean };
+      }
     >;
   };
 }
@@ -71,6 +80,8 @@ export function createRoomStateWatcher(options: {
   const listeners = new Set<(change: ObservedStateChange) => void>();
   const stopController = new AbortController();
   let failedSyncs = 0;
+  let redeliveredStateEvents = 0;
+  const seenEventIds = new Set<string>();
   let markReady: () => void = () => {};
   const ready = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -87,8 +98,23 @@ export function createRoomStateWatcher(options: {
     },
   });
 
-  const handle = (event: SyncEvent, seenTs: number, initial: boolean) => {
+  const handle = (
+    event: SyncEvent,
+    seenTs: number,
+    initial: boolean,
+    section: "state" | "timeline",
+    limited: boolean,
+  ) => {
     if (event.type !== eventType || typeof event.state_key !== "string") return;
+    const eventId = typeof event.event_id === "string" ? event.event_id : "";
+    // Synapse 1.163 re-sends state events the client already has in the `state` block of
+    // incremental syncs, after newer timeline events for the same key; applying them would
+    // resurrect a membership that has left. State older than what we hold is not a change.
+    if (section === "state" && eventId !== "" && seenEventIds.has(eventId)) {
+      redeliveredStateEvents += 1;
+      return;
+    }
+    if (eventId !== "") seenEventIds.add(eventId);
     const content =
       typeof event.content === "object" && event.content !== null
         ? (event.content as Record<string, unknown>)
@@ -98,9 +124,11 @@ export function createRoomStateWatcher(options: {
       sender: typeof event.sender === "string" ? event.sender : "",
       live: isLiveMembershipContent(content),
       content,
-      eventId: typeof event.event_id === "string" ? event.event_id : "",
+      eventId,
       seenTs,
       initial,
+      section,
+      limited,
     };
     changes.push(change);
     latest.set(change.stateKey, change);
@@ -135,8 +163,13 @@ export function createRoomStateWatcher(options: {
         const seenTs = Date.now();
         const initial = since === undefined;
         const room = reply.rooms?.join?.[roomId];
-        for (const event of room?.state?.events ?? []) handle(event, seenTs, initial);
-        for (const event of room?.timeline?.events ?? []) handle(event, seenTs, initial);
+        const limited = room?.timeline?.limited === true;
+        for (const event of room?.state?.events ?? []) {
+          handle(event, seenTs, initial, "state", limited);
+        }
+        for (const event of room?.timeline?.events ?? []) {
+          handle(event, seenTs, initial, "timeline", limited);
+        }
         since = reply.next_batch;
         if (initial) markReady();
       } catch {
@@ -153,6 +186,9 @@ export function createRoomStateWatcher(options: {
     ready,
     get failedSyncs() {
       return failedSyncs;
+    },
+    get redeliveredStateEvents() {
+      return redeliveredStateEvents;
     },
     isLive: (stateKey) => latest.get(stateKey)?.live,
     liveKeys: () => [...latest.values()].filter((change) => change.live).map((c) => c.stateKey),

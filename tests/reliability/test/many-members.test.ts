@@ -21,5 +21,6 @@ describe("20 members heartbeating for a minute", () => {
     recordMeasurement("many-members", { ...result });
     expect(result.spuriousLeaves).toBe(0);
     expect(result.ghosts).toBe(0);
+    expect(result.observerStillLive, "the observer's /sync agrees with room state").toBe(0);
   }, 240_000);
 });
