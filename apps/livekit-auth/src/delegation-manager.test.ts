@@ -178,6 +178,21 @@ describe("connected", () => {
     },
   );
 
+  it.each(["DUPLICATE_IDENTITY", "MIGRATION"])(
+    "keeps the job when the session left with %s (same identity still there)",
+    async (reason) => {
+      await manager.participantEvent({
+        event: "participant_left",
+        roomAlias: ROOM,
+        identity: WHO,
+        disconnectReason: reason,
+      });
+      await manager.idle();
+      expect(actions.calls).toEqual([]);
+      expect(await state()).toBe("connected");
+    },
+  );
+
   it("sends the leave when the sanity check misses the participant", async () => {
     livekit.present.add(KEY);
     await advance(30_000);

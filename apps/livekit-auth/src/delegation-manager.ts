@@ -10,35 +10,13 @@ import {
   isActiveState,
   type ParticipantEventName,
 } from "./delegation-store.js";
+import {
+  type DelegationInput,
+  type DelegationTiming,
+  STILL_PRESENT_DISCONNECT_REASONS,
+} from "./delegation-timing.js";
 import type { LivekitApiPort } from "./livekit-api.js";
 import type { Logger } from "./logger.js";
-
-/** Timing of delegation jobs; every field has the default named beside it. */
-export interface DelegationTiming {
-  /** First `getParticipant` poll while waiting for the initial connect (default 1 000 ms); doubles up to `pollMaxMs`. */
-  readonly pollMinMs?: number;
-  /** Longest poll interval while waiting (default 60 000 ms). */
-  readonly pollMaxMs?: number;
-  /** Longest wait for the initial connect before sending the leave (default 3 600 000 ms; also capped by `delay_timeout`). */
-  readonly maxInitialWaitMs?: number;
-  /** Restart again at this fraction of `delay_timeout` (default 0.8). */
-  readonly restartFraction?: number;
-  /** Poll a connected participant this often; 0 = off (default 60 000 ms). */
-  readonly sanityCheckIntervalMs?: number;
-  /** Ownership lease; renewed every third of it (default 15 000 ms). */
-  readonly leaseMs?: number;
-  /** Finished jobs are kept this long (default 86 400 000 ms). */
-  readonly retainFinishedMs?: number;
-}
-
-/** A delegation request after authentication. */
-export interface DelegationInput {
-  readonly roomAlias: string;
-  readonly identity: string;
-  readonly delayId: string;
-  readonly delayTimeoutMs: number;
-  readonly homeserverUrl: string;
-}
 
 /**
  * Runs delegated delayed leaves: one job per (room alias, identity) following lk-jwt-service's
@@ -291,6 +269,14 @@ export function createDelegationManager(options: {
         state === "waiting-for-initial-connect"
       ) {
         return abort(job, "connection-aborted-before-connect");
+      }
+      const reason = message.disconnectReason;
+      if (reason !== undefined && STILL_PRESENT_DISCONNECT_REASONS.has(reason)) {
+        logger.debug("participant session replaced; job continues", {
+          key: job.record.key,
+          reason,
+        });
+        return;
       }
       if (message.event !== "participant_joined" && state === "connected") {
         const detail = message.disconnectReason === undefined ? "" : `/${message.disconnectReason}`;

@@ -13,12 +13,7 @@ export {
   type DelayedEventActionResult,
   type DelayedEventActions,
 } from "./delayed-event-actions.js";
-export {
-  createDelegationManager,
-  type DelegationInput,
-  type DelegationManager,
-  type DelegationTiming,
-} from "./delegation-manager.js";
+export { createDelegationManager, type DelegationManager } from "./delegation-manager.js";
 export {
   createMemoryDelegationStore,
   type DelegationBusMessage,
@@ -28,6 +23,11 @@ export {
   delegationKey,
   type ParticipantEventName,
 } from "./delegation-store.js";
+export {
+  type DelegationInput,
+  type DelegationTiming,
+  STILL_PRESENT_DISCONNECT_REASONS,
+} from "./delegation-timing.js";
 export {
   createHomeserverResolver,
   type HomeserverResolver,

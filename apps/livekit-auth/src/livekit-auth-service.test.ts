@@ -377,6 +377,27 @@ describe("POST /sfu_webhook", () => {
     expect(reply).toMatchObject({ status: 401, body: { errcode: "M_UNAUTHORIZED" } });
   });
 
+  it("does not send the leave when a reconnect replaced the session (DUPLICATE_IDENTITY)", async () => {
+    await fixture.post("/delegate_delayed_leave", {
+      ...elementCallGetToken,
+      delay_id: "syd_dup",
+      delay_timeout: 3_600_000,
+    });
+    const alias = await livekitRoomAlias(elementCallGetToken.room_id, "m.call#ROOM");
+    const identity = await livekitIdentity("@user:example.com", "DEVICEID", "xyzABCDEF10123");
+    for (const body of [
+      webhookBody("participant_joined", alias, identity),
+      webhookBody("participant_left", alias, identity, { disconnectReason: "DUPLICATE_IDENTITY" }),
+    ]) {
+      await fixture.post("/sfu_webhook", body, {
+        authorization: await signWebhook(body, API_KEY, API_SECRET),
+      });
+      await fixture.service.manager.idle();
+    }
+    expect(fixture.homeserver.delayedCalls.map((call) => call.action)).toEqual(["restart"]);
+    expect((await fixture.store.get(delegationKey(alias, identity)))?.state).toBe("connected");
+  });
+
   it("accepts events it does not act on", async () => {
     const body = JSON.stringify({
       event: "room_started",

@@ -57,6 +57,25 @@ const ROUTES: Readonly<Record<string, readonly string[]>> = {
   "/healthz": ["GET", "HEAD"],
 };
 
+/** LiveKit's `DisconnectReason` enum (livekit_models.proto), by number. */
+const DISCONNECT_REASONS: Readonly<Record<number, string>> = {
+  1: "CLIENT_INITIATED",
+  2: "DUPLICATE_IDENTITY",
+  3: "SERVER_SHUTDOWN",
+  4: "PARTICIPANT_REMOVED",
+  5: "ROOM_DELETED",
+  6: "STATE_MISMATCH",
+  7: "JOIN_FAILURE",
+  8: "MIGRATION",
+  9: "SIGNAL_CLOSE",
+  10: "ROOM_CLOSED",
+  11: "USER_UNAVAILABLE",
+  12: "USER_REJECTED",
+  13: "SIP_TRUNK_FAILURE",
+  14: "CONNECTION_TIMEOUT",
+  15: "MEDIA_FAILURE",
+};
+
 const PARTICIPANT_EVENTS = new Set<string>([
   "participant_joined",
   "participant_left",
@@ -270,9 +289,7 @@ export function createLivekitAuthService(config: LivekitAuthConfig): LivekitAuth
           event: event.event as ParticipantEventName,
           roomAlias,
           identity,
-          ...(reason
-            ? { disconnectReason: reason === 1 ? "CLIENT_INITIATED" : `reason-${reason}` }
-            : {}),
+          ...(reason ? { disconnectReason: DISCONNECT_REASONS[reason] ?? `reason-${reason}` } : {}),
         });
       }
       sendJson(response, 200, {});
