@@ -63,6 +63,31 @@ describe("checkMembershipPowerLevel", () => {
     expect(result.fix).toContain('"org.matrix.msc3401.call.member": 0');
   });
 
+  it("fails, naming M_FORBIDDEN, when the room cannot be read (not joined)", async () => {
+    const result = await checkMembershipPowerLevel(
+      contextWith({
+        [statePath("m.room.power_levels")]: () =>
+          json(403, { errcode: "M_FORBIDDEN", error: "User not in room" }),
+      }),
+      identity,
+      ROOM,
+    );
+    expect(result.status).toBe("fail");
+    expect(result.message).toContain("M_FORBIDDEN");
+  });
+
+  it("a room without power levels allows everyone (404)", async () => {
+    const result = await checkMembershipPowerLevel(
+      contextWith({
+        [statePath("m.room.power_levels")]: () =>
+          json(404, { errcode: "M_NOT_FOUND", error: "Event not found" }),
+      }),
+      identity,
+      ROOM,
+    );
+    expect(result.status).toBe("ok");
+  });
+
   it("ok when the event types are at 0; warn when only sticky is restricted", async () => {
     const allowed = await checkMembershipPowerLevel(
       contextWith({

@@ -1,5 +1,5 @@
 import type { DelayedEventTransportV1 } from "@mxrtc/delayed-events";
-import { matrixPath } from "@mxrtc/matrix";
+import { MatrixError, matrixPath } from "@mxrtc/matrix";
 import { checkPowerLevel } from "@mxrtc/session";
 import {
   DEFAULT_SLOT_ID,
@@ -14,20 +14,29 @@ import type { DoctorContext, DoctorIdentity, DoctorResult } from "./doctor-check
 /** How far ahead the doctor's test leave is scheduled (it is cancelled long before). */
 export const DOCTOR_DELAY_MS = 60_000;
 
-async function stateContent(
+type StateRead =
+  | { readonly ok: true; readonly content: Record<string, unknown> | undefined }
+  | { readonly ok: false; readonly error: unknown };
+
+/** A state event's content; `content: undefined` when the room has none (404). */
+async function readState(
   context: DoctorContext,
   roomId: string,
   eventType: string,
-): Promise<Record<string, unknown> | undefined> {
-  if (context.matrix === undefined) return undefined;
+): Promise<StateRead> {
+  if (context.matrix === undefined) return { ok: false, error: new Error("needs --token") };
   try {
-    return await context.matrix.request<Record<string, unknown>>({
+    const content = await context.matrix.request<Record<string, unknown>>({
       method: "GET",
       path: matrixPath`/_matrix/client/v3/rooms/${roomId}/state/${eventType}/`,
       timeoutMs: context.timeoutMs,
     });
-  } catch {
-    return undefined;
+    return { ok: true, content };
+  } catch (error) {
+    if (MatrixError.isInstance(error) && error.status === 404 && error.errcode === "M_NOT_FOUND") {
+      return { ok: true, content: undefined };
+    }
+    return { ok: false, error };
   }
 }
 
@@ -48,7 +57,16 @@ export async function checkMembershipPowerLevel(
   roomId: string,
 ): Promise<DoctorResult> {
   const id = "power-level";
-  const content = await stateContent(context, roomId, "m.room.power_levels");
+  const read = await readState(context, roomId, "m.room.power_levels");
+  if (!read.ok) {
+    return {
+      id,
+      status: "fail",
+      message: `cannot read the power levels of ${roomId}: ${describeMatrixFailure(read.error, { homeserver: context.homeserver, roomId })}`,
+      fix: "pass a room the --token user has joined",
+    };
+  }
+  const content = read.content;
   const legacy = checkPowerLevel(content, {
     userId: identity.userId,
     eventType: LEGACY_MEMBERSHIP_EVENT_TYPE,
@@ -88,7 +106,9 @@ export async function checkMembershipPowerLevel(
  * ever empty our own membership), restart it, check it is listed, cancel it, check it is gone.
  *
  * @remarks Uses {@link DOCTOR_DELAY_MS} (60 s), so even if the doctor dies half-way the only
- * effect is our own (already empty) membership written empty again a minute later.
+ * effect is our own (already empty) membership written empty again a minute later. Homeservers
+ * check membership and power levels only when a delayed event is sent, so this passes even in a
+ * room we may not write to: {@link checkMembershipPowerLevel} covers that.
  * @example
  * ```ts
  * await checkDelayedEventRoundTrip(context, delayedEvents, identity, "!room:example.org");
@@ -103,8 +123,9 @@ export async function checkDelayedEventRoundTrip(
   now: () => number = Date.now,
 ): Promise<DoctorResult> {
   const id = "delayed-event";
-  const create = await stateContent(context, roomId, "m.room.create");
-  const roomVersion = typeof create?.room_version === "string" ? create.room_version : "";
+  const create = await readState(context, roomId, "m.room.create");
+  const version = create.ok ? create.content?.room_version : undefined;
+  const roomVersion = typeof version === "string" ? version : "";
   const stateKey = legacyMembershipStateKey({
     userId: identity.userId,
     deviceId: identity.deviceId,

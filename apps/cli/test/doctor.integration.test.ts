@@ -119,6 +119,24 @@ describe("mxrtc doctor (real Synapse + a focus service that verifies OpenID toke
     });
   });
 
+  it("--write with a room the user has not joined fails with M_FORBIDDEN; exit 1", async () => {
+    const closed = await createCallRoom(synapse, owner);
+    const { code, byId } = await doctorJson([
+      "--homeserver",
+      synapse.baseUrl,
+      "--token",
+      doctor.accessToken,
+      "--write",
+      closed,
+    ]);
+    expect(code).toBe(1);
+    expect(byId("power-level")?.message).toContain("M_FORBIDDEN");
+    // Synapse schedules (and restarts, cancels) a delayed event in a room the user is not in:
+    // membership and power levels are only checked when it is sent (MSC4140). That is why the
+    // power-level check exists.
+    expect(byId("delayed-event")?.status).toBe("ok");
+  });
+
   it("a stopped focus service fails its health and token checks; exit 1", async () => {
     const other = await startFakeFocusService();
     other.homeserverBaseUrl = synapse.baseUrl;
