@@ -1,6 +1,7 @@
 import { livekitIdentity } from "@mxrtc/types";
 import { describe, expect, it } from "vitest";
 import { LivekitFocusError } from "./livekit-focus-error.js";
+import { createLivekitFocusPlugin } from "./livekit-focus-plugin.js";
 import {
   BOB,
   CAROL,
@@ -280,5 +281,33 @@ describe("createLivekitFocusPlugin: disconnects", () => {
     expect(fixture.leavePort.callCount).toBe(0);
     expect(events).toEqual([]);
     expect(connection.state).toBe("closed");
+  });
+});
+
+describe("createLivekitFocusPlugin: aborts between steps", () => {
+  it("rejects aborted without connecting when the signal aborts while the room is created", async () => {
+    const controller = new AbortController();
+    const fixture = await connectFixture({ signal: controller.signal });
+    const plugin = createLivekitFocusPlugin({
+      fetch: fixture.service.fetch,
+      createRoom: async () => {
+        controller.abort(new Error("host moved on"));
+        return fixture.room;
+      },
+    });
+    const error = await rejection(
+      plugin.connect({
+        transport: { type: "livekit", livekit_service_url: "http://livekit-jwt.test" },
+        roomId: "!room:example.org",
+        slotId: "m.call#ROOM",
+        localMember: { userId: "@alice:example.org", deviceId: "ALICEDEVICE", memberId: "m" },
+        members: [],
+        leavePort: fixture.leavePort,
+        matrix: fixture.matrix,
+        signal: controller.signal,
+      }),
+    );
+    expect(error.code).toBe("aborted");
+    expect(fixture.room.connectCalls).toEqual([]);
   });
 });

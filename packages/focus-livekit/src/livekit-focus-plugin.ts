@@ -154,6 +154,7 @@ export function createLivekitFocusPlugin(
       );
       if (signal.aborted) throw aborted(signal.reason);
       const room = await createRoom(roomOptions);
+      if (signal.aborted) throw aborted(signal.reason); // before the room opened anything
       await connectRoom(room, grant.url, grant.jwt, signal);
       return openLivekitConnection({
         room,
