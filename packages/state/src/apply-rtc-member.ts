@@ -1,6 +1,7 @@
 import {
   MAX_STICKY_DURATION_MS,
   type MembershipJoinContent,
+  PARSE_LIMITS,
   parseRtcMemberContent,
   parseSlotId,
   stickyExpiresTs,
@@ -197,15 +198,18 @@ function joinProblem(
       path: "content.member.user_id",
     };
   }
-  const slot = parseSlotId(content.slotId);
-  if (!slot.ok)
-    return { code: "invalid-content", message: slot.error.message, path: "content.slot_id" };
-  if (slot.value.application !== content.application.type) {
-    return {
-      code: "application-mismatch",
-      message: `slot ${content.slotId} is not for application ${content.application.type}`,
-      path: "content.application.type",
-    };
+  // The allocation-free check answers for every parsed content; parseSlotId explains the rest.
+  if (!slotMatchesApplication(content.slotId, content.application.type)) {
+    const slot = parseSlotId(content.slotId);
+    if (!slot.ok)
+      return { code: "invalid-content", message: slot.error.message, path: "content.slot_id" };
+    if (slot.value.application !== content.application.type) {
+      return {
+        code: "application-mismatch",
+        message: `slot ${content.slotId} is not for application ${content.application.type}`,
+        path: "content.application.type",
+      };
+    }
   }
   if (content.dialect === "msc4143" && stickyKey !== content.memberId) {
     return {
@@ -215,4 +219,21 @@ function joinProblem(
     };
   }
   return undefined;
+}
+
+/**
+ * Whether `slotId` is a valid slot id whose application part is `type`, checked without
+ * allocating (the answer `parseSlotId` gives for content that parsed, which is all of it).
+ */
+function slotMatchesApplication(slotId: string, type: string): boolean {
+  const length = type.length;
+  return (
+    length > 0 &&
+    slotId.length > length + 1 &&
+    slotId.length <= PARSE_LIMITS.maxStringLength &&
+    slotId.charCodeAt(length) === 35 &&
+    slotId.startsWith(type) &&
+    !type.includes("#") &&
+    slotId.indexOf("#", length + 1) < 0
+  );
 }
