@@ -149,6 +149,12 @@ export async function joinCommand(argv: readonly string[], io: CliIo): Promise<n
     return EXIT_FAILURE;
   }
   print(`joined ${roomId}: transport ${session.transport?.type ?? "none"}; Ctrl-C to leave`);
+  const active = session.transport?.type;
+  if (active !== undefined && active !== (values.focus ?? REFERENCE_FOCUS_TYPE)) {
+    print(
+      `no focus serves the call's transport ${active} (the oldest member's): we are listed but not connected; use --focus ${active}`,
+    );
+  }
 
   const outcome = await Promise.race([
     whenAborted(io.signal).then(() => "interrupted" as const),

@@ -123,6 +123,42 @@ describe("mxrtc join (child process, real Synapse)", () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it("says so when no focus serves the call's transport (an older livekit member)", async () => {
+    const roomId = await createCallRoom(synapse, alice, { invite: [bob.userId] });
+    await joinRoom(synapse, bob, roomId);
+    const slotId = "m.call#ROOM";
+    await createMatrixClient({
+      baseUrl: synapse.baseUrl,
+      accessToken: bob.accessToken,
+    }).sendStateEvent(
+      roomId,
+      LEGACY_MEMBERSHIP_EVENT_TYPE,
+      legacyMembershipStateKey({ userId: bob.userId, deviceId: bob.deviceId, slotId }),
+      buildLegacyMembershipContent({
+        deviceId: bob.deviceId,
+        slotId,
+        transports: [{ type: "livekit", livekit_service_url: "http://127.0.0.1:9/jwt" }],
+      }),
+    );
+    const cli = startCli([
+      "join",
+      "--homeserver",
+      synapse.baseUrl,
+      "--token",
+      alice.accessToken,
+      "--room",
+      roomId,
+    ]);
+    cleanups.push(() => cli.kill("SIGKILL"));
+    await cli.waitForLine(/ joined !.*transport livekit/, 30_000);
+    await cli.waitForLine(
+      /no focus serves the call's transport livekit .*use --focus livekit/,
+      5_000,
+    );
+    cli.kill("SIGTERM");
+    expect(await cli.exited).toBe(0);
+  });
+
   it("a bad token: one line, exit 2", async () => {
     const cli = startCli([
       "join",
