@@ -12,6 +12,7 @@ import {
   mapLivekitDisconnectReason,
 } from "./map-disconnect-reason.js";
 import { memberIdentities } from "./member-identities.js";
+import { createParticipantTracker } from "./participant-tracker.js";
 import type {
   LivekitRoomEventName,
   LocalTrackLike,
@@ -107,73 +108,30 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
   const listeners = createListenerRegistry();
   const lifetime = new AbortController();
   let state: LivekitFocusConnectionState = "connected";
-  let identities = input.identities;
   let generation = 0;
   let reconnecting = false;
   let closing: Promise<void> | undefined;
   let ownedTracks: readonly LocalTrackLike[] = [];
-  const present = new Set<string>();
-  const joined = new Map<string, FocusMemberV1>();
-  const tracks = new Map<string, string>(); // trackSid → participant identity
-
-  const reconcile = () => {
-    for (const [identity, member] of joined) {
-      if (present.has(identity) && identities.get(identity) === member) continue;
-      joined.delete(identity);
-      listeners.emit("participant-left", { member, participantId: identity });
-    }
-    for (const identity of present) {
-      const member = identities.get(identity);
-      if (member === undefined || joined.has(identity)) continue;
-      joined.set(identity, member);
-      listeners.emit("participant-joined", { member, participantId: identity });
-    }
-  };
-  const addTrack = (participantId: string, publication: RemoteTrackPublicationLike) => {
-    const kind = publication.kind;
-    if ((kind !== "audio" && kind !== "video") || tracks.has(publication.trackSid)) return;
-    tracks.set(publication.trackSid, participantId);
-    listeners.emit("track-added", { participantId, kind, trackId: publication.trackSid });
-  };
-  const removeTrack = (participantId: string, trackSid: string) => {
-    if (!tracks.delete(trackSid)) return;
-    listeners.emit("track-removed", { participantId, trackId: trackSid });
-  };
-  const addParticipant = (participant: RemoteParticipantLike) => {
-    present.add(participant.identity);
-    reconcile();
-    for (const publication of participant.trackPublications?.values() ?? []) {
-      if (publication.isSubscribed === true) addTrack(participant.identity, publication);
-    }
-  };
-  const dropEverything = () => {
-    for (const [trackSid, participantId] of [...tracks]) removeTrack(participantId, trackSid);
-    present.clear();
-    reconcile();
-  };
+  const tracker = createParticipantTracker(listeners, input.identities);
 
   const handlers: Partial<Record<LivekitRoomEventName, (...args: never[]) => void>> = {
-    participantConnected: (participant: RemoteParticipantLike) => addParticipant(participant),
-    participantDisconnected: (participant: RemoteParticipantLike) => {
-      for (const [trackSid, owner] of [...tracks]) {
-        if (owner === participant.identity) removeTrack(owner, trackSid);
-      }
-      present.delete(participant.identity);
-      reconcile();
-    },
+    participantConnected: (participant: RemoteParticipantLike) =>
+      tracker.addParticipant(participant),
+    participantDisconnected: (participant: RemoteParticipantLike) =>
+      tracker.removeParticipant(participant.identity),
     trackSubscribed: (
       _track: unknown,
       publication: RemoteTrackPublicationLike,
       participant: RemoteParticipantLike,
     ) => {
-      if (!present.has(participant.identity)) addParticipant(participant);
-      addTrack(participant.identity, publication);
+      if (!tracker.has(participant.identity)) tracker.addParticipant(participant);
+      tracker.addTrack(participant.identity, publication);
     },
     trackUnsubscribed: (
       _track: unknown,
       publication: RemoteTrackPublicationLike,
       participant: RemoteParticipantLike,
-    ) => removeTrack(participant.identity, publication.trackSid),
+    ) => tracker.removeTrack(participant.identity, publication.trackSid),
     reconnecting: () => {
       reconnecting = true;
     },
@@ -190,7 +148,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
       detach();
       lifetime.abort();
       clearTimeout(initialScan);
-      dropEverything();
+      tracker.removeAll();
       if (mapped === undefined) return;
       const message = `the LiveKit room disconnected (${livekitDisconnectReasonName(reason)}${reconnecting ? ", while reconnecting" : ""})`;
       input.leavePort.reportDisconnect({
@@ -212,7 +170,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
   // after `await plugin.connect()` see them.
   const initialScan = setTimeout(() => {
     if (state !== "connected") return;
-    for (const participant of room.remoteParticipants.values()) addParticipant(participant);
+    for (const participant of room.remoteParticipants.values()) tracker.addParticipant(participant);
   }, 0);
 
   const ready = (async () => {
@@ -269,10 +227,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
       return state;
     },
     get participants() {
-      return [...present].map((participantId) => ({
-        participantId,
-        member: identities.get(participantId),
-      }));
+      return tracker.participants();
     },
     updateMembers(members) {
       if (state !== "connected") return;
@@ -281,8 +236,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
       memberIdentities(members, input.localMemberId).then(
         (next) => {
           if (state !== "connected" || mine !== generation) return;
-          identities = next;
-          reconcile();
+          tracker.setIdentities(next);
         },
         () => undefined, // Web Crypto missing: keep the previous mapping
       );
@@ -305,9 +259,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
         lifetime.abort();
         clearTimeout(initialScan);
         listeners.clear();
-        present.clear();
-        joined.clear();
-        tracks.clear();
+        tracker.clear();
         await room.disconnect(false).catch(() => undefined);
         for (const track of ownedTracks) track.stop();
       })();
