@@ -49,6 +49,7 @@ export {
   REDIS_SERVER_PATH,
   type RedisHandle,
   redisPing,
+  redisProcessId,
   type StartRedisOptions,
   startRedis,
 } from "./start-redis.js";

@@ -2,7 +2,7 @@ import { createConnection } from "node:net";
 import { describe, expect, it } from "vitest";
 import { processExists } from "./process-group.js";
 import { StackError } from "./stack-error.js";
-import { buildRedisConfig, redisPing, startRedis } from "./start-redis.js";
+import { buildRedisConfig, redisPing, redisProcessId, startRedis } from "./start-redis.js";
 
 /** One raw RESP command, returning the first reply line. */
 function command(port: number, ...parts: string[]): Promise<string> {
@@ -32,6 +32,7 @@ describe("startRedis", () => {
     try {
       expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`);
       expect(await redisPing(redis.port)).toBe(true);
+      expect(await redisProcessId(redis.port)).toBe(redis.pid);
       expect(await command(redis.port, "SET", "mxrtc", "ok")).toBe("+OK");
       expect(await command(redis.port, "GET", "mxrtc")).toBe("ok");
     } finally {

@@ -61,6 +61,34 @@ export function redisPing(port: number, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
+/**
+ * The `process_id` a Redis on 127.0.0.1:port reports (raw RESP `INFO server`), or undefined.
+ *
+ * @example
+ * ```ts
+ * const pid = await redisProcessId(6379);
+ * ```
+ */
+export function redisProcessId(port: number, timeoutMs = 1000): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let reply = "";
+    const finish = (result: number | undefined) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => finish(undefined));
+    socket.once("error", () => finish(undefined));
+    socket.once("connect", () => socket.write("*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n"));
+    socket.on("data", (chunk) => {
+      reply += chunk.toString("latin1");
+      if (reply.startsWith("-")) finish(undefined);
+      const match = /process_id:(\d+)\r/.exec(reply);
+      if (match !== null) finish(Number(match[1]));
+    });
+  });
+}
+
 /** redis.conf for a throwaway loopback server: no persistence, protected mode, logs to a file. */
 export function buildRedisConfig(input: { port: number; dir: string; logFile: string }): string {
   return [
@@ -109,41 +137,56 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   if (options.port !== undefined && !(await isLoopbackPortFree(options.port))) {
     throw new StackError("start-failed", `port 127.0.0.1:${options.port} is already in use`);
   }
-  const port = options.port ?? (await freeLoopbackPort());
-  const dir = await mkdtemp(join(tmpdir(), "mxrtc-redis-"));
-  const logFile = join(dir, "redis.log");
-  const configPath = join(dir, "redis.conf");
-  await writeFile(configPath, buildRedisConfig({ port, dir, logFile }));
-  const started = Date.now();
-  const server = spawnService({ command, args: [configPath], cwd: dir, logFile });
-  const forget = killGroupOnExit(server.pid);
-  let finished = false;
-  const halt = async (signal: NodeJS.Signals) => {
-    if (finished) return;
-    finished = true;
-    await stopProcessGroup(server.pid, { exited: server.exited, signal, timeoutMs: 5_000 });
-    forget();
-    await rm(dir, { recursive: true, force: true });
+  const launchOnce = async (port: number): Promise<RedisHandle> => {
+    const dir = await mkdtemp(join(tmpdir(), "mxrtc-redis-"));
+    const logFile = join(dir, "redis.log");
+    const configPath = join(dir, "redis.conf");
+    await writeFile(configPath, buildRedisConfig({ port, dir, logFile }));
+    const started = Date.now();
+    const server = spawnService({ command, args: [configPath], cwd: dir, logFile });
+    const forget = killGroupOnExit(server.pid);
+    let finished = false;
+    const halt = async (signal: NodeJS.Signals) => {
+      if (finished) return;
+      finished = true;
+      await stopProcessGroup(server.pid, { exited: server.exited, signal, timeoutMs: 5_000 });
+      forget();
+      await rm(dir, { recursive: true, force: true });
+    };
+    const timeoutMs = options.startTimeoutMs ?? 10_000;
+    // Ready when the server answering on the port is ours (not one that won a port race).
+    const outcome = await waitUntil(async () => (await redisProcessId(port)) === server.pid, {
+      timeoutMs,
+      stopWhen: () => server.exitStatus() !== undefined,
+    });
+    if (outcome !== "ready" || server.exitStatus() !== undefined) {
+      const tail = await logTail(logFile);
+      await halt("SIGKILL");
+      throw new StackError(
+        "start-failed",
+        `redis-server did not answer PING on 127.0.0.1:${port} (${outcome})\n${tail}`,
+      );
+    }
+    options.log?.(`redis ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
+    return {
+      url: `redis://127.0.0.1:${port}`,
+      port,
+      pid: server.pid,
+      dataDir: dir,
+      stop: () => halt("SIGTERM"),
+    };
   };
-  const timeoutMs = options.startTimeoutMs ?? 10_000;
-  const outcome = await waitUntil(() => redisPing(port), {
-    timeoutMs,
-    stopWhen: () => server.exitStatus() !== undefined,
-  });
-  if (outcome !== "ready" || server.exitStatus() !== undefined) {
-    const tail = await logTail(logFile);
-    await halt("SIGKILL");
-    throw new StackError(
-      "start-failed",
-      `redis-server did not answer PING on 127.0.0.1:${port} (${outcome})\n${tail}`,
-    );
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port ?? (await freeLoopbackPort());
+    try {
+      return await launchOnce(port);
+    } catch (error) {
+      // A port picked free can be taken before Redis binds it (parallel test runs): retry.
+      const message = StackError.isInstance(error) ? error.message : "";
+      if (options.port !== undefined || !/address already in use/i.test(message) || attempt >= 3) {
+        throw error;
+      }
+      options.log?.(`redis lost a port race (attempt ${attempt}); retrying with a new port`);
+    }
   }
-  options.log?.(`redis ready on 127.0.0.1:${port} after ${Date.now() - started} ms`);
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid: server.pid,
-    dataDir: dir,
-    stop: () => halt("SIGTERM"),
-  };
 }
