@@ -1,6 +1,7 @@
 /**
- * A legacy `oldest_membership` call room with several js-sdk MatrixRTCSessions and several of
- * our real `@mxrtc/session`s: the harness of the session-level randomized agreement test.
+ * A call room with several js-sdk MatrixRTCSessions and several of our real `@mxrtc/session`s,
+ * all in one dialect (legacy `oldest_membership` or sticky): the harness of the session-level
+ * randomized agreement tests.
  */
 import type { SynapseInfo } from "@mxrtc/stack";
 import { createCallRoom, joinRoom, type RegisteredUser, registerUser } from "@mxrtc/stack";
@@ -37,12 +38,18 @@ const key = (userId: string, deviceId: string) => `${userId}|${deviceId}`;
 /**
  * Registers `jsSdk + ours` users, creates the room, starts the js-sdk clients and our sessions
  * (none joined). Participants are named `js-sdk-<n>` and `session-<n>`; each publishes
- * `{type: "livekit", livekit_service_url: http://127.0.0.1:1/<name>, livekit_alias: roomId}`.
+ * `{type: "livekit", livekit_service_url: http://127.0.0.1:1/<name>, livekit_alias: roomId}`
+ * (no alias for js-sdk's sticky members, whose writer drops it). Default dialect legacy.
  */
 export async function setUpSessionCall(
   synapse: SynapseInfo,
-  options: { readonly jsSdk: number; readonly ours: number },
+  options: {
+    readonly jsSdk: number;
+    readonly ours: number;
+    readonly dialect?: "legacy" | "sticky";
+  },
 ): Promise<SessionCall> {
+  const sticky = options.dialect === "sticky";
   const owner = await registerUser(synapse, { deviceId: "OWNER" });
   const roomId = await createCallRoom(synapse, owner);
   const users = await Promise.all(
@@ -53,10 +60,11 @@ export async function setUpSessionCall(
     ),
   );
   await Promise.all(users.map((user) => joinRoom(synapse, user, roomId)));
-  const transportFor = (name: string): RtcTransport => ({
+  // js-sdk's sticky writer drops livekit_alias from what it publishes; ours keeps it.
+  const transportFor = (name: string, withAlias: boolean): RtcTransport => ({
     type: "livekit",
     livekit_service_url: `http://127.0.0.1:1/${name}`,
-    livekit_alias: roomId,
+    ...(withAlias ? { livekit_alias: roomId } : {}),
   });
   const jsSdkMembers: JsSdkMember[] = [];
   const ourSessions: OurSession[] = [];
@@ -64,21 +72,29 @@ export async function setUpSessionCall(
   for (const [index, user] of users.entries()) {
     if (index < options.jsSdk) {
       const name = `js-sdk-${index}`;
-      const transport = transportFor(name);
-      const member = await startJsSdkMember(synapse, user, roomId);
+      const transport = transportFor(name, !sticky);
+      const member = await startJsSdkMember(
+        synapse,
+        user,
+        roomId,
+        sticky ? { memberId: `${name}-sticky-member` } : {},
+      );
       jsSdkMembers.push(member);
       participants.push({
         name,
         user,
         transport,
         joined: false,
-        join: () => member.join(transport),
+        join: () => member.join(transport, { sticky }),
         leave: () => member.leave(),
       });
     } else {
       const name = `session-${index - options.jsSdk}`;
-      const transport = transportFor(name);
-      const ours = await startOurSession(synapse, user, roomId, { transport });
+      const transport = transportFor(name, true);
+      const ours = await startOurSession(synapse, user, roomId, {
+        transport,
+        dialect: sticky ? "sticky" : "legacy",
+      });
       ourSessions.push(ours);
       participants.push({
         name,

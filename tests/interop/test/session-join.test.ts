@@ -102,6 +102,32 @@ for (const dialect of ["legacy", "sticky"] as const) {
     // The reference focus connected to the transport the session chose.
     expect(ours.session.focusConnection).toBeDefined();
 
+    // An intent change goes through the session's ordered update; js-sdk reads the re-send.
+    await ours.session.update({ callIntent: "video" });
+    const resent = await waitUntil(
+      () => {
+        const self = ours.session.memberships.find((m) => m.isLocal);
+        const theirs = jsSdk.memberships().find((m) => m.userId === bob.userId);
+        return self !== undefined &&
+          self.eventId !== ourSelf?.eventId &&
+          theirs?.eventId === self.eventId
+          ? { self, theirs }
+          : undefined;
+      },
+      { description: "both sides see our re-send after update()", explain: describe },
+    );
+    expect(resent.theirs.callIntent).toBe("video");
+    // Our session keeps its first start time on both dialects.
+    expect(resent.self.createdTs).toBe(ourSelf?.createdTs);
+    if (sticky) {
+      // js-sdk 43 takes each sticky event's own origin_server_ts (finding 2): it moves.
+      expect(resent.theirs.createdTs()).toBeGreaterThan(ourSelf?.createdTs ?? Number.NaN);
+    } else {
+      // Legacy: the session wrote created_ts, so js-sdk keeps our place too.
+      expect(resent.theirs.createdTs()).toBe(ourSelf?.createdTs);
+      expect(jsSdk.session.getOldestMembership()?.userId).toBe(alice.userId);
+    }
+
     // Our leave reaches js-sdk; js-sdk's leave reaches our session.
     await ours.leave();
     await waitUntil(() => !jsSdk.memberships().some((m) => m.userId === bob.userId) || undefined, {
