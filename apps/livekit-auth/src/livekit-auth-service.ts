@@ -305,7 +305,12 @@ export function createLivekitAuthService(config: LivekitAuthConfig): LivekitAuth
   };
 
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? "/", "http://service").pathname;
+    let path: string;
+    try {
+      path = new URL(request.url ?? "/", "http://service").pathname;
+    } catch {
+      path = "";
+    }
     const methods = ROUTES[path];
     const handler = handlers[path];
     if (request.method === "OPTIONS") {
