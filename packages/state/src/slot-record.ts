@@ -130,16 +130,6 @@ function lowerBound(sorted: readonly RtcMembership[], membership: RtcMembership)
   return low;
 }
 
-/** Whether `membership` sorts strictly between the neighbours of `index` (keys are unique). */
-function fitsAt(sorted: readonly RtcMembership[], index: number, membership: RtcMembership) {
-  const before = sorted[index - 1];
-  const after = sorted[index + 1];
-  return (
-    (before === undefined || compareMemberships(before, membership) < 0) &&
-    (after === undefined || compareMemberships(membership, after) < 0)
-  );
-}
-
 function expiryOf(membership: RtcMembership): number {
   return membership.expiresTs ?? Number.POSITIVE_INFINITY;
 }
@@ -162,33 +152,7 @@ export function sortedCandidates(state: StateData, slot: SlotRecord): readonly R
     sorted = base.slice();
     minExpiresTs = derivation.from.memo.minExpiresTs ?? minimumExpiry(sorted);
     let rescan = false;
-    const single = derivation.changes.length === 1 ? derivation.changes[0] : undefined;
-    if (single !== undefined) {
-      // One changed key (the common case: one event since the last answer). A refresh keeps its
-      // place, so the new membership replaces the old one in place instead of two splices.
-      let index = -1;
-      if (single.old !== undefined) {
-        const at = lowerBound(sorted, single.old);
-        if (sorted[at] === single.old) {
-          index = at;
-          if (expiryOf(single.old) <= minExpiresTs) rescan = true;
-        }
-      }
-      const entry = slot.members.has(single.key, single.keyHash)
-        ? state.entries.get(single.key, single.keyHash)
-        : undefined;
-      const next =
-        entry?.membership !== undefined && isCandidate(state, slot, entry)
-          ? entry.membership
-          : undefined;
-      if (index >= 0 && next !== undefined && fitsAt(sorted, index, next)) sorted[index] = next;
-      else {
-        if (index >= 0) sorted.splice(index, 1);
-        if (next !== undefined) sorted.splice(lowerBound(sorted, next), 0, next);
-      }
-      if (next !== undefined) minExpiresTs = Math.min(minExpiresTs, expiryOf(next));
-    }
-    const changes = single === undefined ? derivation.changes : [];
+    const changes = derivation.changes;
     const done = changes.length > 1 ? new Set<string>() : undefined;
     for (const change of changes) {
       // Remove whatever each change replaced (only the one in the base answer is found) …

@@ -62,73 +62,11 @@ export function isAuthenticLegacyStateKey(
   if (typeof stateKey !== "string" || typeof sender !== "string" || sender === "") return false;
   if (typeof deviceId !== "string" || typeof slotId !== "string") return false;
   if (stateKey === sender) return true;
-  // Compared in place (no candidate strings are built): this runs for every legacy event.
-  const hash = slotId.indexOf("#");
-  const applicationEnd = hash < 0 ? slotId.length : hash;
-  const idStart = hash < 0 ? slotId.length : hash + 1;
-  const idLength = slotId.length - idStart;
-  const isRoom = idLength === 4 && slotId.endsWith("ROOM");
-  // legacyFieldsFromSlotId: m.call#ROOM has call id "", any other ROOM id is "ROOM" (or "").
-  const defaultCall = isRoom && applicationEnd === 6 && slotId.startsWith("m.call");
-  return (
-    ownedKeyMatches(
-      stateKey,
-      0,
-      sender,
-      deviceId,
-      slotId,
-      applicationEnd,
-      idStart,
-      defaultCall,
-      isRoom,
-    ) ||
-    (stateKey.charCodeAt(0) === 95 &&
-      ownedKeyMatches(
-        stateKey,
-        1,
-        sender,
-        deviceId,
-        slotId,
-        applicationEnd,
-        idStart,
-        defaultCall,
-        isRoom,
-      ))
-  );
-}
-
-/** `stateKey` from `offset` is `${sender}_${deviceId}_${application}${callId}` for an accepted call id. */
-function ownedKeyMatches(
-  stateKey: string,
-  offset: number,
-  sender: string,
-  deviceId: string,
-  slotId: string,
-  applicationEnd: number,
-  idStart: number,
-  defaultCall: boolean,
-  isRoom: boolean,
-): boolean {
-  if (!stateKey.startsWith(sender, offset)) return false;
-  let at = offset + sender.length;
-  if (stateKey.charCodeAt(at) !== 95 || !stateKey.startsWith(deviceId, at + 1)) return false;
-  at += 1 + deviceId.length;
-  if (stateKey.charCodeAt(at) !== 95 || !regionMatches(stateKey, at + 1, slotId, 0, applicationEnd))
-    return false;
-  at += 1 + applicationEnd;
-  const rest = stateKey.length - at;
-  if (rest === 0) return defaultCall || isRoom || idStart === slotId.length;
-  if (defaultCall) return false;
-  return (
-    rest === slotId.length - idStart && regionMatches(stateKey, at, slotId, idStart, slotId.length)
-  );
-}
-
-/** Whether `text` from `offset` holds `source[start, end)`. */
-function regionMatches(text: string, offset: number, source: string, start: number, end: number) {
-  if (text.length - offset < end - start) return false;
-  for (let index = start; index < end; index++) {
-    if (text.charCodeAt(offset + index - start) !== source.charCodeAt(index)) return false;
-  }
-  return true;
+  const { application, callId } = legacyFieldsFromSlotId(slotId);
+  // A legacy `call_id: ""` reads as id ROOM for every application, so accept both spellings.
+  const callIds = callId === "ROOM" ? [callId, ""] : [callId];
+  return callIds.some((id) => {
+    const owned = `${sender}_${deviceId}_${application}${id}`;
+    return stateKey === owned || stateKey === `_${owned}`;
+  });
 }

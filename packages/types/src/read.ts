@@ -115,27 +115,17 @@ export function asArray(
  * same strings (parsed before, e.g. from the previous event of the same member).
  */
 export function asStringArray(value: unknown, path: string, reuse?: unknown): readonly string[] {
-  const array = asArray(value, path);
-  const length = array.length;
-  const reusable =
-    Array.isArray(reuse) && reuse.length === length && Object.isFrozen(reuse) ? reuse : undefined;
-  let same = reusable !== undefined;
-  const result: string[] = [];
-  for (let index = 0; index < length; index++) {
-    // Array.prototype.map semantics: holes stay holes.
-    if (!(index in array)) {
-      same = false;
-      result.length = index + 1;
-      continue;
-    }
-    const entry = array[index];
-    if (!isGoodString(entry)) asString(entry, `${path}[${index}]`);
-    if (same && (reusable as readonly unknown[])[index] !== entry) same = false;
-    result[index] = entry as string;
-  }
-  if (same) return reusable as readonly string[];
-  if (result.length !== length) result.length = length;
-  return Object.freeze(result);
+  // Array.prototype.map semantics: holes stay holes (and a list with holes is never reused).
+  const result = asArray(value, path).map((entry, index) =>
+    isGoodString(entry) ? entry : asString(entry, `${path}[${index}]`),
+  );
+  const same =
+    Array.isArray(reuse) &&
+    reuse.length === result.length &&
+    Object.isFrozen(reuse) &&
+    !result.includes(undefined as unknown as string) &&
+    result.every((entry, index) => entry === reuse[index]);
+  return same ? (reuse as readonly string[]) : Object.freeze(result);
 }
 
 /** Budget of values left in the current {@link copyJson} call. */
