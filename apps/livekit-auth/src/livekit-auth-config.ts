@@ -47,7 +47,7 @@ export interface LivekitAuthConfig {
   readonly maxBodyBytes?: number;
   /** Smallest `delay_timeout` accepted (ms); smaller answers 400 `M_BAD_JSON`. Default 1 (any positive value). */
   readonly minDelayTimeoutMs?: number;
-  /** How long an instance owns a job without renewing (Redis takeover delay). Default 15 000 ms. */
+  /** `LIVEKIT_DELEGATION_LEASE_SECONDS` × 1000: how long an instance owns a job without renewing (Redis takeover delay). Default 15 000 ms. */
   readonly leaseMs?: number;
   /** Name of this instance in job ownership records. Default: random. */
   readonly instanceId?: string;

@@ -46,6 +46,7 @@ describe("loadConfigFromEnv", () => {
         "localhost=http://127.0.0.1:8008,example.com=matrix-client.example.com/",
       LIVEKIT_REDIS_URL: "redis://127.0.0.1:6379",
       LIVEKIT_DELEGATION_DB: "/data/jobs.sqlite",
+      LIVEKIT_DELEGATION_LEASE_SECONDS: "1.5",
       LIVEKIT_INSECURE_SKIP_VERIFY_TLS: "YES_I_KNOW_WHAT_I_AM_DOING",
     });
     expect(config).toMatchObject({
@@ -59,6 +60,7 @@ describe("loadConfigFromEnv", () => {
       },
       redisUrl: "redis://127.0.0.1:6379",
       delegationDbPath: "/data/jobs.sqlite",
+      leaseMs: 1500,
       insecureSkipVerifyTls: true,
     });
   });
@@ -103,6 +105,7 @@ describe("loadConfigFromEnv", () => {
     [{ LIVEKIT_LOG_LEVEL: "loud" }, /LIVEKIT_LOG_LEVEL/],
     [{ LIVEKIT_CS_API_URL_OVERRIDES: "nonsense" }, /LIVEKIT_CS_API_URL_OVERRIDES/],
     [{ LIVEKIT_REDIS_URL: "127.0.0.1:6379" }, /LIVEKIT_REDIS_URL/],
+    [{ LIVEKIT_DELEGATION_LEASE_SECONDS: "0" }, /LIVEKIT_DELEGATION_LEASE_SECONDS/],
   ])("refuses %j with one clear line", (change, message) => {
     const text = configError({ ...minimal, ...change });
     expect(text).toMatch(message);

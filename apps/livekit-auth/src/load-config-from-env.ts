@@ -61,6 +61,15 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): LivekitAuthConfig {
   if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl)) {
     throw configError(`LIVEKIT_REDIS_URL must be a redis:// or rediss:// URL, got "${redisUrl}"`);
   }
+  const lease = value("LIVEKIT_DELEGATION_LEASE_SECONDS");
+  let leaseMs: number | undefined;
+  if (lease !== undefined) {
+    const seconds = Number(lease);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+      throw configError(`LIVEKIT_DELEGATION_LEASE_SECONDS must be a number > 0, got "${lease}"`);
+    }
+    leaseMs = Math.round(seconds * 1000);
+  }
   const insecure = value("LIVEKIT_INSECURE_SKIP_VERIFY_TLS");
   return {
     livekitUrl,
@@ -73,6 +82,7 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): LivekitAuthConfig {
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(overrides === undefined ? {} : { homeserverUrlOverrides: parseOverrides(overrides) }),
     ...(redisUrl === undefined ? {} : { redisUrl }),
+    ...(leaseMs === undefined ? {} : { leaseMs }),
     delegationDbPath: value("LIVEKIT_DELEGATION_DB") ?? defaultDelegationDbPath(env),
     insecureSkipVerifyTls: insecure === INSECURE_SKIP_VERIFY_TLS_VALUE,
   };
