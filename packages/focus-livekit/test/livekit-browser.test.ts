@@ -22,6 +22,7 @@ let stack: ProofStack;
 let alice: Participant;
 let bob: Participant;
 let carol: Participant & { readonly accessToken: string };
+let dave: Participant;
 
 const status = (participant: Participant): Promise<PageStatus> =>
   participant.page.evaluate(() =>
@@ -48,6 +49,9 @@ beforeAll(async () => {
     localpart: `alice-${Date.now().toString(36)}`,
   });
   const guest = await registerUser(stack.synapse, { localpart: `bob-${Date.now().toString(36)}` });
+  const legacy = await registerUser(stack.synapse, {
+    localpart: `dave-${Date.now().toString(36)}`,
+  });
   const late = await registerUser(stack.synapse, { localpart: `carol-${Date.now().toString(36)}` });
   const roomId = await createCallRoom(stack.synapse, owner, {
     invite: [guest.userId, late.userId],
@@ -92,6 +96,14 @@ beforeAll(async () => {
   bob = await open(guest, bobMember, aliceMember);
   const carolMember = member(late, `carol-member-${Date.now().toString(36)}`);
   carol = { ...(await open(late, carolMember, aliceMember)), accessToken: late.accessToken };
+  // A legacy (G1) member: its membership id defaults to user:device and its client uses /sfu/get.
+  const daveMember = member(legacy, `${legacy.userId}:${legacy.deviceId}`);
+  const opened = await open(legacy, daveMember, aliceMember);
+  dave = {
+    ...opened,
+    identity: `${legacy.userId}:${legacy.deviceId}`,
+    config: { ...opened.config, tokenEndpoint: "sfu_get" },
+  };
 }, 240_000);
 
 afterAll(async () => {
@@ -223,6 +235,39 @@ describe("LiveKit focus in Chromium against real LiveKit, livekit-auth and Synap
     expect(sentAfterMs).toBeLessThan(delayMs);
     expect((await status(alice)).reports).toEqual([]);
   }, 90_000);
+
+  it("a legacy member whose client used /sfu/get is mapped by its user:device identity", async () => {
+    expect(await joinPage(dave)).toBe("sfu_get");
+    const daveMember = {
+      userId: dave.config.userId,
+      deviceId: dave.config.deviceId,
+      memberId: dave.config.memberId,
+      transports: [{ type: "livekit", livekit_service_url: stack.serviceUrl }],
+    };
+    await alice.page.evaluate(
+      (members) =>
+        (
+          globalThis as unknown as { mxrtcProof: { updateMembers(m: unknown[]): void } }
+        ).mxrtcProof.updateMembers(members),
+      [daveMember],
+    );
+    await waitFor("alice to map dave", async () =>
+      (await status(alice)).events.includes(`joined ${dave.config.memberId} ${dave.identity}`),
+    );
+    await waitFor("both to decode each other", async () => {
+      const [a, d] = await Promise.all([status(alice), status(dave)]);
+      return (
+        a.video.some((entry) => entry.participantId === dave.identity && entry.framesDecoded > 0) &&
+        d.video.some((entry) => entry.framesDecoded > 0)
+      );
+    });
+    const a = await status(alice);
+    expect(a.participants).toContainEqual({
+      participantId: dave.identity,
+      memberId: dave.config.memberId,
+    });
+    expect((await status(dave)).reports).toEqual([]);
+  }, 60_000);
 
   it("a killed SFU is reported to the leave port exactly once, after LiveKit gives up reconnecting", async () => {
     const killed = performance.now();

@@ -18,6 +18,8 @@ export interface PageJoinConfig {
   readonly slotId: string;
   readonly serviceUrl: string;
   readonly members: readonly FocusMemberV1[];
+  /** Default `"auto"`. */
+  readonly tokenEndpoint?: "auto" | "get_token" | "sfu_get";
 }
 
 /** What the page reports back (JSON). */
@@ -57,6 +59,7 @@ async function join(config: PageJoinConfig): Promise<string> {
     },
   };
   const plugin = createLivekitFocusPlugin({
+    tokenEndpoint: config.tokenEndpoint ?? "auto",
     publish: () =>
       createLocalTracks({ audio: true, video: { resolution: { width: 640, height: 360 } } }),
     // Give up reconnecting after two quick attempts, so a killed SFU is a terminal loss in seconds.
@@ -182,4 +185,8 @@ async function delegate(delegation: { delayId: string; delayMs: number }): Promi
   return connection.delegate(delegation);
 }
 
-Object.assign(globalThis, { mxrtcProof: { join, status, leave, delegate } });
+function updateMembers(members: readonly FocusMemberV1[]): void {
+  connection?.updateMembers(members);
+}
+
+Object.assign(globalThis, { mxrtcProof: { join, status, leave, delegate, updateMembers } });
