@@ -8,6 +8,13 @@ import { ensureAptPackages, STACK_APT_PACKAGES } from "./apt-packages.js";
 import { mxrtcCacheDir } from "./cache-dir.js";
 import { installLivekitServer, LIVEKIT_SERVER_VERSION } from "./install-livekit-server.js";
 import { installSynapse, SYNAPSE_VERSION, synapsePython } from "./install-synapse.js";
+import {
+  clearLivekitState,
+  isLivekitProcess,
+  readLivekitState,
+  stackLivekitDir,
+  writeLivekitState,
+} from "./livekit-state.js";
 import { stopProcessGroup } from "./process-group.js";
 import { registerUser } from "./register-user.js";
 import { StackError } from "./stack-error.js";
@@ -18,6 +25,7 @@ import {
   stackStateDir,
   writeSynapseState,
 } from "./stack-state.js";
+import { startLivekit } from "./start-livekit.js";
 import { startSynapse } from "./start-synapse.js";
 import type { SynapseProfile } from "./synapse-config.js";
 import { ensureSynapseTemplate } from "./synapse-template.js";
@@ -27,8 +35,10 @@ const USAGE = `usage: pnpm stack <command>
                                install Synapse ${SYNAPSE_VERSION} and livekit-server ${LIVEKIT_SERVER_VERSION} into the cache
                                (once), and the apt packages chromium + redis-server when missing (as root)
   up [--port N] [--profile default|tight-rate-limits] [--livekit-service-url URL]
-                               start Synapse in the background (data kept in <cache>/stack)
-  down [--wipe]                stop it (--wipe also deletes its data)
+     [--livekit [--livekit-port N]]
+                               start Synapse (and with --livekit a LiveKit SFU) in the background
+                               (data kept in <cache>/stack)
+  down [--wipe]                stop them (--wipe also deletes Synapse's data)
   status                       say what runs
   register <localpart> [--admin] [--device ID]
                                register a user on the running Synapse and print its access token
@@ -84,6 +94,52 @@ async function install(cacheDir: string, only: ReadonlySet<InstallPart>): Promis
 }
 
 async function up(cacheDir: string, values: Record<string, unknown>): Promise<void> {
+  await upSynapse(cacheDir, values);
+  if (values.livekit === true) await upLivekit(cacheDir, values);
+}
+
+async function upLivekit(cacheDir: string, values: Record<string, unknown>): Promise<void> {
+  const existing = await readLivekitState(cacheDir);
+  if (existing !== undefined && (await isLivekitProcess(existing.pid))) {
+    log(`livekit already running at ${existing.url} (pid ${existing.pid})`);
+    return;
+  }
+  const port = parsePort(values["livekit-port"], "--livekit-port");
+  const started = Date.now();
+  const dataDir = stackLivekitDir(cacheDir);
+  const livekit = await startLivekit({
+    cacheDir,
+    dataDir,
+    background: true,
+    log,
+    ...(port === undefined ? {} : { port }),
+  });
+  await writeLivekitState(cacheDir, {
+    url: livekit.url,
+    httpUrl: livekit.httpUrl,
+    apiKey: livekit.apiKey,
+    apiSecret: livekit.apiSecret,
+    port: livekit.port,
+    udpPort: livekit.udpPort,
+    pid: livekit.pid,
+    dataDir,
+    startedAt: new Date().toISOString(),
+  });
+  log(`livekit started in ${seconds(started)} (pid ${livekit.pid}): ${livekit.url}`);
+  log(`  api ${livekit.httpUrl}, key ${livekit.apiKey}, secret ${livekit.apiSecret}`);
+  log(`  config + log: ${dataDir}; state: ${join(stackStateDir(cacheDir), "livekit.json")}`);
+}
+
+function parsePort(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
+    throw new StackError("invalid-argument", `invalid ${flag} ${String(value)}`);
+  }
+  return port;
+}
+
+async function upSynapse(cacheDir: string, values: Record<string, unknown>): Promise<void> {
   const existing = await readSynapseState(cacheDir);
   if (existing !== undefined && (await isSynapseProcess(existing.pid))) {
     log(`synapse already running at ${existing.baseUrl} (pid ${existing.pid})`);
@@ -139,7 +195,20 @@ async function up(cacheDir: string, values: Record<string, unknown>): Promise<vo
   log("stop: pnpm stack down");
 }
 
+async function downLivekit(cacheDir: string): Promise<void> {
+  const state = await readLivekitState(cacheDir);
+  if (state === undefined) return;
+  if (await isLivekitProcess(state.pid)) {
+    const outcome = await stopProcessGroup(state.pid, { timeoutMs: 5_000 });
+    log(`livekit (pid ${state.pid}) ${outcome}`);
+  } else {
+    log(`livekit (pid ${state.pid}) was not running any more`);
+  }
+  await clearLivekitState(cacheDir);
+}
+
 async function down(cacheDir: string, wipe: boolean): Promise<void> {
+  await downLivekit(cacheDir);
   const state = await readSynapseState(cacheDir);
   if (state === undefined) {
     log("synapse is not running");
@@ -157,7 +226,29 @@ async function down(cacheDir: string, wipe: boolean): Promise<void> {
   }
 }
 
+async function livekitStatus(cacheDir: string): Promise<boolean> {
+  const state = await readLivekitState(cacheDir);
+  if (state === undefined) return true; // not asked for: not unhealthy
+  if (!(await isLivekitProcess(state.pid))) {
+    log(`livekit: recorded pid ${state.pid} is gone (stale state; pnpm stack down clears it)`);
+    return false;
+  }
+  const healthy = await fetch(`${state.httpUrl}/`, { signal: AbortSignal.timeout(2000) })
+    .then((response) => response.ok)
+    .catch(() => false);
+  log(
+    `livekit: ${healthy ? "healthy" : "NOT answering"} at ${state.url} (pid ${state.pid}, api key ${state.apiKey}, since ${state.startedAt})`,
+  );
+  return healthy;
+}
+
 async function status(cacheDir: string): Promise<boolean> {
+  const synapseHealthy = await synapseStatus(cacheDir);
+  const livekitHealthy = await livekitStatus(cacheDir);
+  return synapseHealthy && livekitHealthy;
+}
+
+async function synapseStatus(cacheDir: string): Promise<boolean> {
   const state = await readSynapseState(cacheDir);
   if (state === undefined) {
     log("synapse: not running (pnpm stack up starts it)");
@@ -198,6 +289,8 @@ async function main(argv: string[]): Promise<number> {
       only: { type: "string" },
       profile: { type: "string" },
       "livekit-service-url": { type: "string" },
+      livekit: { type: "boolean" },
+      "livekit-port": { type: "string" },
       wipe: { type: "boolean" },
       admin: { type: "boolean" },
       device: { type: "string" },

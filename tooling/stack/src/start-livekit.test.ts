@@ -1,7 +1,9 @@
 import { once } from "node:events";
-import { access } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { RoomServiceClient, type WebhookEvent, WebhookReceiver } from "livekit-server-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processExists } from "./process-group.js";
@@ -120,6 +122,23 @@ describe("startLivekit", () => {
     expect(StackError.isInstance(error)).toBe(true);
     expect((error as StackError).code).toBe("start-failed");
     expect((error as StackError).message).toContain("livekit.log (tail)");
+  });
+
+  it("keeps a given dataDir (config and log) after stop()", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "mxrtc-livekit-test-"));
+    try {
+      const kept = await startLivekit({ dataDir });
+      expect(kept.dataDir).toBe(dataDir);
+      await kept.stop();
+      expect(processExists(kept.pid)).toBe(false);
+      const config = JSON.parse(await readFile(join(dataDir, "livekit.json"), "utf8")) as {
+        port: number;
+      };
+      expect(config.port).toBe(kept.port);
+      expect(await readFile(join(dataDir, "livekit.log"), "utf8")).toContain("starting LiveKit");
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("rejects a short API secret before starting anything", async () => {

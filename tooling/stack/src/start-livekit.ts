@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -29,7 +29,7 @@ export interface LivekitInfo {
 export interface LivekitHandle extends LivekitInfo {
   /** Process id of the server. */
   readonly pid: number;
-  /** Folder with `livekit.json` (config) and `livekit.log`; deleted by `stop()` and `kill()`. */
+  /** Folder with `livekit.json` (config) and `livekit.log`; a temp one is deleted by `stop()`/`kill()`. */
   readonly dataDir: string;
   /** SIGTERM (SIGKILL after the stop timeout), then delete the temp dir. Idempotent. */
   stop(): Promise<void>;
@@ -59,6 +59,13 @@ export interface StartLivekitOptions {
   readonly startTimeoutMs?: number;
   /** SIGTERM grace before SIGKILL (default 5 000 ms). */
   readonly stopTimeoutMs?: number;
+  /**
+   * Outlive this process, as `pnpm stack up --livekit` does (default false: dies with this
+   * process). With it, the folder is `dataDir` and is kept by `stop()`.
+   */
+  readonly background?: boolean;
+  /** Folder for config and log (default: a fresh temp dir that `stop()` deletes). */
+  readonly dataDir?: string;
 }
 
 async function answersOk(httpUrl: string): Promise<boolean> {
@@ -105,7 +112,9 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
   }
   const launchOnce = async (port: number, udpPort: number): Promise<LivekitHandle> => {
     const httpUrl = `http://127.0.0.1:${port}`;
-    const dataDir = await mkdtemp(join(tmpdir(), "mxrtc-livekit-"));
+    const ownsDataDir = options.dataDir === undefined;
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "mxrtc-livekit-")));
+    await mkdir(dataDir, { recursive: true });
     const configPath = join(dataDir, "livekit.json");
     const logFile = join(dataDir, "livekit.log");
     await writeFile(
@@ -130,8 +139,9 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
       args: ["--config", configPath],
       cwd: dataDir,
       logFile,
+      background: options.background === true,
     });
-    const forget = killGroupOnExit(server.pid);
+    const forget = options.background === true ? () => {} : killGroupOnExit(server.pid);
     let finished = false;
     const halt = async (signal: NodeJS.Signals) => {
       if (finished) return;
@@ -149,7 +159,7 @@ export async function startLivekit(options: StartLivekitOptions = {}): Promise<L
         timeoutMs: options.stopTimeoutMs ?? 5_000,
       });
       forget();
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     };
 
     const timeoutMs = options.startTimeoutMs ?? 30_000;
