@@ -86,13 +86,16 @@ describe("mxrtc join (child process, real Synapse)", () => {
     await bobClient.sendStateEvent(roomId, LEGACY_MEMBERSHIP_EVENT_TYPE, stateKey, {});
     await cli.waitForLine(/- left: .*BOBOBSERVER/, 10_000);
 
+    // The 1 s graceful-leave target is proven in-process by tests/reliability (graceful-leave);
+    // here the signal crosses tsx's parent process and a CI machine running every suite at once,
+    // so the bound is looser: it still fails if the leave waited for the delayed leave (8 s).
     const signalled = Date.now();
     cli.kill("SIGTERM");
     const gone = await observer.waitFor(
       (members) => !members.some((m) => m.userId === alice.userId),
-      1_000,
+      3_000,
     );
-    expect(gone - signalled).toBeLessThanOrEqual(1_000);
+    expect(gone - signalled).toBeLessThanOrEqual(3_000);
     expect(await cli.exited).toBe(0);
     expect(cli.stdout()).toMatch(/left \(delayed-leave-sent, leave\)/);
   });
