@@ -13,7 +13,16 @@ export interface Clock {
   clearTimeout(handle: unknown): void;
 }
 
-/** The real clock; reads the globals at call time so vitest fake timers work. */
+/**
+ * The real clock; reads the globals at call time so vitest fake timers work. Its timers are
+ * `unref`ed so they never keep a process alive.
+ *
+ * @example
+ * ```ts
+ * createDelegationManager({ ...options, clock: systemClock });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (callback, ms) => {

@@ -1,6 +1,15 @@
 import { type Clock, sleep, systemClock } from "./clock.js";
 
-/** Outcome of one delegated `restart`/`send` after retries. */
+/**
+ * Outcome of one delegated `restart`/`send` after retries.
+ *
+ * @example
+ * ```ts
+ * const result = await actions.send(homeserverUrl, delayId);
+ * const sent = result.kind !== "failed"; // a 404 means it was already sent or cancelled
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export type DelayedEventActionResult =
   | { readonly kind: "ok" }
   | { readonly kind: "not-found" }
@@ -25,6 +34,12 @@ export interface DelayedEventActions {
 /**
  * `POST {hs}/_matrix/client/unstable/org.matrix.msc4140/delayed_events/{delay_id}/{restart|send}`
  * with body `{}`.
+ *
+ * @example
+ * ```ts
+ * const actions = createDelayedEventActions({ attempts: 3 });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
  *
  * @remarks A 429 waits `Retry-After` (seconds or HTTP date) or `retry_after_ms` (capped at
  * `maxWaitMs`) and tries again; 5xx and network errors back off 500 ms, 1 s, 2 s, …; at most

@@ -1,6 +1,12 @@
 /**
  * Job states (specs §3.5): `waiting-for-initial-connect` → `connected` → `disconnected` (the
  * delayed leave was sent) or `aborted` (given up without sending).
+ *
+ * @example
+ * ```ts
+ * const done = record.state === "disconnected" || record.state === "aborted";
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
  */
 export type DelegationState =
   | "waiting-for-initial-connect"
@@ -8,7 +14,16 @@ export type DelegationState =
   | "disconnected"
   | "aborted";
 
-/** One delegated delayed leave, as stored. `key` = `${roomAlias}|${identity}`: one job per participant. */
+/**
+ * One delegated delayed leave, as stored. `key` = `${roomAlias}|${identity}`: one job per participant.
+ *
+ * @example
+ * ```ts
+ * const record = await service.delegations.get(delegationKey(alias, identity));
+ * if (record?.state === "disconnected") console.log("leave sent at", record.sentTs);
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export interface DelegationRecord {
   readonly key: string;
   /** Random id of this delegation; a new `delay_id` for the same key gets a new job id. */
@@ -34,7 +49,15 @@ export interface DelegationRecord {
   readonly leaseUntil?: number;
 }
 
-/** What one instance tells the others (webhooks may reach any instance behind a load balancer). */
+/**
+ * What one instance tells the others (webhooks may reach any instance behind a load balancer).
+ *
+ * @example
+ * ```ts
+ * await store.publish({ type: "participant-event", key, event: "participant_left" });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export type DelegationBusMessage =
   | {
       readonly type: "participant-event";
@@ -44,7 +67,15 @@ export type DelegationBusMessage =
     }
   | { readonly type: "replaced"; readonly key: string; readonly jobId: string };
 
-/** LiveKit webhook events a job reacts to. */
+/**
+ * LiveKit webhook events a job reacts to.
+ *
+ * @example
+ * ```ts
+ * const event: ParticipantEventName = "participant_connection_aborted";
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export type ParticipantEventName =
   | "participant_joined"
   | "participant_left"
@@ -87,7 +118,15 @@ export function isActiveState(state: DelegationState): boolean {
   return state === "waiting-for-initial-connect" || state === "connected";
 }
 
-/** The job key of a participant. */
+/**
+ * The job key of a participant: `${roomAlias}|${identity}`.
+ *
+ * @example
+ * ```ts
+ * delegationKey("O8437W3+jmzMVjoIP3tNwbm+XxHQk2iKpOA7aqw3qSc", "@alice:example.com:DEVICE"); // "O843…|@alice:example.com:DEVICE"
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export function delegationKey(roomAlias: string, identity: string): string {
   return `${roomAlias}|${identity}`;
 }

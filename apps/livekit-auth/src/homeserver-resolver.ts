@@ -1,13 +1,29 @@
 import { type Clock, systemClock } from "./clock.js";
 import { LivekitAuthError } from "./livekit-auth-error.js";
 
-/** Turns a Matrix server name into the base URL of its homeserver. */
+/**
+ * Turns a Matrix server name into the base URL of its homeserver.
+ *
+ * @example
+ * ```ts
+ * const baseUrl = await resolver.resolve("example.com");
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export interface HomeserverResolver {
   /** Base URL without trailing slash; throws `LivekitAuthError` (`homeserver-unreachable`) if it cannot be found. */
   resolve(serverName: string): Promise<string>;
 }
 
-/** How long a discovered base URL is kept (4 h, as lk-jwt-service). */
+/**
+ * How long a discovered base URL is kept (4 h, as lk-jwt-service).
+ *
+ * @example
+ * ```ts
+ * createHomeserverResolver({ cacheMs: WELL_KNOWN_CACHE_MS / 4 });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const WELL_KNOWN_CACHE_MS = 4 * 60 * 60 * 1000;
 
 /**

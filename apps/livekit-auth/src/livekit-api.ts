@@ -17,13 +17,35 @@ export interface LivekitApiPort {
   hasParticipant(roomAlias: string, identity: string): Promise<boolean>;
 }
 
-/** Seconds a created room stays open before anyone joins (lk-jwt-service). */
+/**
+ * Seconds a created room stays open before anyone joins (lk-jwt-service).
+ *
+ * @example
+ * ```ts
+ * expect(room.emptyTimeout).toBe(ROOM_EMPTY_TIMEOUT_SECONDS);
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const ROOM_EMPTY_TIMEOUT_SECONDS = 300;
-/** Seconds a room stays open after the last participant left (lk-jwt-service). */
+/**
+ * Seconds a room stays open after the last participant left (lk-jwt-service).
+ *
+ * @example
+ * ```ts
+ * expect(room.departureTimeout).toBe(ROOM_DEPARTURE_TIMEOUT_SECONDS);
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const ROOM_DEPARTURE_TIMEOUT_SECONDS = 20;
 
 /**
- * {@link LivekitApiPort} on livekit-server-sdk's `RoomServiceClient`.
+ * {@link LivekitApiPort} on livekit-server-sdk's `RoomServiceClient` (10 s per request).
+ *
+ * @example
+ * ```ts
+ * const api = createLivekitApi({ url: "wss://sfu.example.com", apiKey, apiSecret });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
  *
  * @param options.url - http(s) URL of the LiveKit server (a ws(s) URL is converted).
  */

@@ -5,7 +5,15 @@ import type { LivekitAuthConfig } from "./livekit-auth-config.js";
 import { LivekitAuthError } from "./livekit-auth-error.js";
 import { isLogLevel } from "./logger.js";
 
-/** The value `LIVEKIT_INSECURE_SKIP_VERIFY_TLS` must have to switch verification off. */
+/**
+ * The value `LIVEKIT_INSECURE_SKIP_VERIFY_TLS` must have to switch verification off.
+ *
+ * @example
+ * ```ts
+ * loadConfigFromEnv({ ...env, LIVEKIT_INSECURE_SKIP_VERIFY_TLS: INSECURE_SKIP_VERIFY_TLS_VALUE });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const INSECURE_SKIP_VERIFY_TLS_VALUE = "YES_I_KNOW_WHAT_I_AM_DOING";
 
 /**
@@ -88,7 +96,15 @@ export function loadConfigFromEnv(env: NodeJS.ProcessEnv): LivekitAuthConfig {
   };
 }
 
-/** `$XDG_DATA_HOME/mxrtc-livekit-auth/delegations.sqlite` (`~/.local/share` when unset). */
+/**
+ * `$XDG_DATA_HOME/mxrtc-livekit-auth/delegations.sqlite` (`~/.local/share` when unset).
+ *
+ * @example
+ * ```ts
+ * defaultDelegationDbPath({ HOME: "/home/me" }); // "/home/me/.local/share/mxrtc-livekit-auth/delegations.sqlite"
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4140
+ */
 export function defaultDelegationDbPath(env: NodeJS.ProcessEnv): string {
   const dataHome =
     env.XDG_DATA_HOME?.trim() || join(env.HOME?.trim() || homedir(), ".local", "share");

@@ -44,7 +44,15 @@ export function createLogger(
   return { debug: entry("debug"), info: entry("info"), warn: entry("warn"), error: entry("error") };
 }
 
-/** A logger that prints nothing (tests). */
+/**
+ * A logger that prints nothing (tests).
+ *
+ * @example
+ * ```ts
+ * createLivekitAuthService({ ...config, logger: silentLogger });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function safeJson(fields: Record<string, unknown>): string {

@@ -1,6 +1,14 @@
 import { AccessToken } from "livekit-server-sdk";
 
-/** Lifetime of a minted JWT (1 h, as lk-jwt-service). */
+/**
+ * Lifetime of a minted JWT (1 h, as lk-jwt-service).
+ *
+ * @example
+ * ```ts
+ * const expiresTs = Date.now() + TOKEN_TTL_SECONDS * 1000;
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export const TOKEN_TTL_SECONDS = 3600;
 
 /**

@@ -1,7 +1,15 @@
 import type { HomeserverResolver } from "./homeserver-resolver.js";
 import { LivekitAuthError } from "./livekit-auth-error.js";
 
-/** The OpenID token a client got from `POST /_matrix/client/v3/user/{userId}/openid/request_token`. */
+/**
+ * The OpenID token a client got from `POST /_matrix/client/v3/user/{userId}/openid/request_token`.
+ *
+ * @example
+ * ```ts
+ * const token: OpenIdTokenInput = { access_token: "…", token_type: "Bearer", matrix_server_name: "example.com", expires_in: 3600 };
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export interface OpenIdTokenInput {
   readonly access_token: string;
   readonly token_type?: string;
@@ -9,7 +17,15 @@ export interface OpenIdTokenInput {
   readonly expires_in?: number;
 }
 
-/** Who the token belongs to, and where that user's homeserver is. */
+/**
+ * Who the token belongs to, and where that user's homeserver is.
+ *
+ * @example
+ * ```ts
+ * const { userId, homeserverUrl } = await verifyOpenIdToken(token, { resolver });
+ * ```
+ * @see https://github.com/matrix-org/matrix-spec-proposals/pull/4195
+ */
 export interface VerifiedOpenIdUser {
   /** The token's `sub`. */
   readonly userId: string;

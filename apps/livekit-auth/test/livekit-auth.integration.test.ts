@@ -229,6 +229,8 @@ describe("delegated delayed leave with a real SFU and homeserver", () => {
       const stored = await service.delegations.get(key);
       return stored?.state === "disconnected" ? stored : undefined;
     });
-    expect(record.outcome).toBe("sent (gone-while-unowned)");
+    // Normally the resumed job finds the participant gone; if LiveKit re-delivered the missed webhook
+    // first, the restarted service acted on that. Either way the job came from the SQLite file.
+    expect(record.outcome).toMatch(/^sent \((gone-while-unowned|participant_left)/);
   });
 });
