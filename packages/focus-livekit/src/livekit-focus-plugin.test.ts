@@ -310,4 +310,17 @@ describe("createLivekitFocusPlugin: aborts between steps", () => {
     expect(error.code).toBe("aborted");
     expect(fixture.room.connectCalls).toEqual([]);
   });
+
+  it("says connect-failed when the room cannot be created (livekit-client missing or failing)", async () => {
+    const fixture = await connectFixture({
+      plugin: {
+        createRoom: () => {
+          throw new ReferenceError("navigator is not defined");
+        },
+      },
+    });
+    const error = await rejection(fixture.connect());
+    expect(error.code).toBe("connect-failed");
+    expect(error.cause).toBeInstanceOf(ReferenceError);
+  });
 });

@@ -153,7 +153,15 @@ export function createLivekitFocusPlugin(
         connectOptions.localMember.memberId,
       );
       if (signal.aborted) throw aborted(signal.reason);
-      const room = await createRoom(roomOptions);
+      let room: Awaited<ReturnType<CreateRoom>>;
+      try {
+        room = await createRoom(roomOptions);
+      } catch (error) {
+        throw new LivekitFocusError("creating the LiveKit room failed", {
+          code: "connect-failed",
+          cause: error,
+        });
+      }
       if (signal.aborted) throw aborted(signal.reason); // before the room opened anything
       await connectRoom(room, grant.url, grant.jwt, signal);
       return openLivekitConnection({

@@ -1,5 +1,5 @@
 import type { FocusMemberV1 } from "@mxrtc/focus";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { memberIdentities } from "./member-identities.js";
 
 const alice: FocusMemberV1 = {
@@ -49,5 +49,17 @@ describe("memberIdentities", () => {
     const identities = await memberIdentities([alice, second], "local");
     expect(identities.get("@alice:example.com:DEVICE123")).toBe(alice);
     expect(identities.size).toBe(3);
+  });
+
+  describe("without Web Crypto", () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    it("still maps the legacy identity instead of failing", async () => {
+      vi.stubGlobal("crypto", undefined);
+      const identities = await memberIdentities([alice], "local");
+      expect([...identities.keys()]).toEqual(["@alice:example.com:DEVICE123"]);
+    });
   });
 });

@@ -8,7 +8,8 @@ import { legacyLivekitIdentity, livekitIdentity } from "@mxrtc/types";
  * depends on the endpoint the member's client got its token from, so every member is entered
  * twice: the MSC4195 identity `base64(sha256(JSON([userId, deviceId, memberId])))` (`/get_token`,
  * sticky and MSC4143 members) and the legacy `${userId}:${deviceId}` (`/sfu/get`, legacy members).
- * The local member and malformed entries are skipped. When two members claim one legacy identity
+ * The local member and malformed entries are skipped. Without Web Crypto (`crypto.subtle` is
+ * missing in insecure browser contexts) only the legacy identities are mapped. When two members claim one legacy identity
  * (two memberships of one device), the one listed first keeps it.
  *
  * @example
@@ -37,9 +38,10 @@ export async function memberIdentities(
     if (typeof candidate.memberId !== "string" || candidate.memberId === localMemberId) continue;
     valid.push(member as FocusMemberV1);
   }
+  // Without Web Crypto (an insecure browser context) only the legacy identities can be mapped.
   const hashed = await Promise.all(
     valid.map((member) => livekitIdentity(member.userId, member.deviceId, member.memberId)),
-  );
+  ).catch((): readonly string[] => []);
   valid.forEach((member, index) => {
     const identity = hashed[index];
     if (identity !== undefined) byIdentity.set(identity, member);
