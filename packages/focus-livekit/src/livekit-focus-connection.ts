@@ -113,6 +113,16 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
   let closing: Promise<void> | undefined;
   let ownedTracks: readonly LocalTrackLike[] = [];
   const tracker = createParticipantTracker(listeners, input.identities);
+  const stopOwnedTracks = () => {
+    for (const track of ownedTracks) {
+      try {
+        track.stop();
+      } catch {
+        // a track that cannot stop is already gone
+      }
+    }
+    ownedTracks = [];
+  };
 
   const handlers: Partial<Record<LivekitRoomEventName, (...args: never[]) => void>> = {
     participantConnected: (participant: RemoteParticipantLike) =>
@@ -154,7 +164,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
       input.leavePort.reportDisconnect({
         reason: mapped,
         message,
-        cause: new LivekitFocusError(message, { code: "connect-failed" }),
+        cause: new LivekitFocusError(message, { code: "connection-lost" }),
       });
     },
   };
@@ -183,9 +193,9 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
         cause: error,
       });
     }
-    if (published.owned) ownedTracks = published.tracks;
+    if (published.owned && Array.isArray(published.tracks)) ownedTracks = published.tracks;
     if (lifetime.signal.aborted) {
-      for (const track of ownedTracks) track.stop();
+      stopOwnedTracks();
       throw new LivekitFocusError("the connection ended before publishing", { code: "closed" });
     }
     try {
@@ -261,7 +271,7 @@ export function openLivekitConnection(input: OpenLivekitConnectionInput): Liveki
         listeners.clear();
         tracker.clear();
         await room.disconnect(false).catch(() => undefined);
-        for (const track of ownedTracks) track.stop();
+        stopOwnedTracks();
       })();
       return closing;
     },

@@ -15,6 +15,7 @@ const marker = Symbol.for("@mxrtc/focus-livekit/LivekitFocusError");
  * - `"service-unreachable"`: no answer (connection refused, DNS, TLS); `"timeout"`: no answer in time.
  * - `"malformed-response"`: a 2xx answer that is not JSON or lacks `url`/`jwt`.
  * - `"connect-failed"`: the LiveKit room connection failed (signalling or ICE).
+ * - `"connection-lost"`: the cause attached to a leave-port report when the room was lost.
  * - `"publish-failed"`: getting or publishing the local tracks failed (`ready` rejects).
  * - `"closed"`: the connection is closed.
  * - `"invalid-delegation"`: `delegateDelayedLeave` got no delay id or a bad delay.
@@ -38,6 +39,7 @@ export type LivekitFocusErrorCode =
   | "timeout"
   | "malformed-response"
   | "connect-failed"
+  | "connection-lost"
   | "publish-failed"
   | "closed"
   | "invalid-delegation";

@@ -323,4 +323,13 @@ describe("createLivekitFocusPlugin: aborts between steps", () => {
     expect(error.code).toBe("connect-failed");
     expect(error.cause).toBeInstanceOf(ReferenceError);
   });
+
+  it("survives a publish function that returns garbage: ready rejects, close still works", async () => {
+    const fixture = await connectFixture({
+      plugin: { publish: () => undefined as unknown as readonly never[] },
+    });
+    const connection = await fixture.connect();
+    expect((await rejection(connection.ready)).code).toBe("publish-failed");
+    await expect(connection.close()).resolves.toBeUndefined();
+  });
 });
