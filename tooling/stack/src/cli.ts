@@ -6,15 +6,9 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensureAptPackages, STACK_APT_PACKAGES } from "./apt-packages.js";
 import { mxrtcCacheDir } from "./cache-dir.js";
+import { downLivekit, livekitStatus, parsePort, upLivekit } from "./cli-livekit.js";
 import { installLivekitServer, LIVEKIT_SERVER_VERSION } from "./install-livekit-server.js";
 import { installSynapse, SYNAPSE_VERSION, synapsePython } from "./install-synapse.js";
-import {
-  clearLivekitState,
-  isLivekitProcess,
-  readLivekitState,
-  stackLivekitDir,
-  writeLivekitState,
-} from "./livekit-state.js";
 import { stopProcessGroup } from "./process-group.js";
 import { registerUser } from "./register-user.js";
 import { StackError } from "./stack-error.js";
@@ -25,7 +19,6 @@ import {
   stackStateDir,
   writeSynapseState,
 } from "./stack-state.js";
-import { startLivekit } from "./start-livekit.js";
 import { startSynapse } from "./start-synapse.js";
 import type { SynapseProfile } from "./synapse-config.js";
 import { ensureSynapseTemplate } from "./synapse-template.js";
@@ -94,49 +87,9 @@ async function install(cacheDir: string, only: ReadonlySet<InstallPart>): Promis
 }
 
 async function up(cacheDir: string, values: Record<string, unknown>): Promise<void> {
+  parsePort(values["livekit-port"], "--livekit-port"); // bad input fails before anything starts
   await upSynapse(cacheDir, values);
   if (values.livekit === true) await upLivekit(cacheDir, values);
-}
-
-async function upLivekit(cacheDir: string, values: Record<string, unknown>): Promise<void> {
-  const existing = await readLivekitState(cacheDir);
-  if (existing !== undefined && (await isLivekitProcess(existing.pid))) {
-    log(`livekit already running at ${existing.url} (pid ${existing.pid})`);
-    return;
-  }
-  const port = parsePort(values["livekit-port"], "--livekit-port");
-  const started = Date.now();
-  const dataDir = stackLivekitDir(cacheDir);
-  const livekit = await startLivekit({
-    cacheDir,
-    dataDir,
-    background: true,
-    log,
-    ...(port === undefined ? {} : { port }),
-  });
-  await writeLivekitState(cacheDir, {
-    url: livekit.url,
-    httpUrl: livekit.httpUrl,
-    apiKey: livekit.apiKey,
-    apiSecret: livekit.apiSecret,
-    port: livekit.port,
-    udpPort: livekit.udpPort,
-    pid: livekit.pid,
-    dataDir,
-    startedAt: new Date().toISOString(),
-  });
-  log(`livekit started in ${seconds(started)} (pid ${livekit.pid}): ${livekit.url}`);
-  log(`  api ${livekit.httpUrl}, key ${livekit.apiKey}, secret ${livekit.apiSecret}`);
-  log(`  config + log: ${dataDir}; state: ${join(stackStateDir(cacheDir), "livekit.json")}`);
-}
-
-function parsePort(value: unknown, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!(Number.isInteger(port) && port > 0 && port < 65536)) {
-    throw new StackError("invalid-argument", `invalid ${flag} ${String(value)}`);
-  }
-  return port;
 }
 
 async function upSynapse(cacheDir: string, values: Record<string, unknown>): Promise<void> {
@@ -149,10 +102,7 @@ async function upSynapse(cacheDir: string, values: Record<string, unknown>): Pro
   if (profile !== "default" && profile !== "tight-rate-limits") {
     throw new StackError("invalid-argument", `unknown profile ${String(profile)}`);
   }
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
-    throw new StackError("invalid-argument", `invalid --port ${String(values.port)}`);
-  }
+  const port = parsePort(values.port, "--port");
   const livekit = values["livekit-service-url"];
   const started = Date.now();
   const { python } = await installSynapse({ log, cacheDir });
@@ -195,18 +145,6 @@ async function upSynapse(cacheDir: string, values: Record<string, unknown>): Pro
   log("stop: pnpm stack down");
 }
 
-async function downLivekit(cacheDir: string): Promise<void> {
-  const state = await readLivekitState(cacheDir);
-  if (state === undefined) return;
-  if (await isLivekitProcess(state.pid)) {
-    const outcome = await stopProcessGroup(state.pid, { timeoutMs: 5_000 });
-    log(`livekit (pid ${state.pid}) ${outcome}`);
-  } else {
-    log(`livekit (pid ${state.pid}) was not running any more`);
-  }
-  await clearLivekitState(cacheDir);
-}
-
 async function down(cacheDir: string, wipe: boolean): Promise<void> {
   await downLivekit(cacheDir);
   const state = await readSynapseState(cacheDir);
@@ -224,22 +162,6 @@ async function down(cacheDir: string, wipe: boolean): Promise<void> {
     await rm(join(stackStateDir(cacheDir), "synapse-data"), { recursive: true, force: true });
     log("data wiped");
   }
-}
-
-async function livekitStatus(cacheDir: string): Promise<boolean> {
-  const state = await readLivekitState(cacheDir);
-  if (state === undefined) return true; // not asked for: not unhealthy
-  if (!(await isLivekitProcess(state.pid))) {
-    log(`livekit: recorded pid ${state.pid} is gone (stale state; pnpm stack down clears it)`);
-    return false;
-  }
-  const healthy = await fetch(`${state.httpUrl}/`, { signal: AbortSignal.timeout(2000) })
-    .then((response) => response.ok)
-    .catch(() => false);
-  log(
-    `livekit: ${healthy ? "healthy" : "NOT answering"} at ${state.url} (pid ${state.pid}, api key ${state.apiKey}, since ${state.startedAt})`,
-  );
-  return healthy;
 }
 
 async function status(cacheDir: string): Promise<boolean> {
