@@ -86,7 +86,8 @@ export type ParticipantEventName =
  *
  * @remarks `claim` is the only ownership primitive: it succeeds when the stored job has the given
  * `jobId`, is still active, and is unowned, owned by `owner`, or its lease ran out before `now`.
- * `update` writes only when the stored `jobId` matches (a newer delegation wins).
+ * `update` writes only when the stored `jobId` and `owner` match (a newer delegation, or an
+ * instance that took the job over, wins) and keeps the stored lease (see {@link mergeUpdate}).
  * @example
  * ```ts
  * const store = createMemoryDelegationStore();
@@ -111,6 +112,22 @@ export interface DelegationStore {
   publish(message: DelegationBusMessage): Promise<void>;
   subscribe(listener: (message: DelegationBusMessage) => void): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * The `update` rule shared by every store: the record to write, or undefined when the stored job
+ * is another delegation or now owned by another instance. The stored `leaseUntil` is kept, so a
+ * state change never shortens a lease renewed meanwhile.
+ */
+export function mergeUpdate(
+  current: DelegationRecord | undefined,
+  record: DelegationRecord,
+): DelegationRecord | undefined {
+  if (current === undefined || current.jobId !== record.jobId || current.owner !== record.owner) {
+    return undefined;
+  }
+  const { leaseUntil: _ignored, ...rest } = record;
+  return current.leaseUntil === undefined ? rest : { ...rest, leaseUntil: current.leaseUntil };
 }
 
 /** True for `waiting-for-initial-connect` and `connected`. */
@@ -164,8 +181,9 @@ export function createMemoryDelegationStore(): DelegationStore {
       records.set(record.key, record);
     },
     async update(record) {
-      if (records.get(record.key)?.jobId !== record.jobId) return false;
-      records.set(record.key, record);
+      const next = mergeUpdate(records.get(record.key), record);
+      if (next === undefined) return false;
+      records.set(record.key, next);
       return true;
     },
     async get(key) {

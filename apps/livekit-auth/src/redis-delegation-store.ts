@@ -9,8 +9,11 @@ import {
 const UPDATE_SCRIPT = `
 local current = redis.call('GET', KEYS[1])
 if not current then return 0 end
-if cjson.decode(current).jobId ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
+local stored = cjson.decode(current)
+local record = cjson.decode(ARGV[1])
+if stored.jobId ~= record.jobId or stored.owner ~= record.owner then return 0 end
+record.leaseUntil = stored.leaseUntil
+redis.call('SET', KEYS[1], cjson.encode(record))
 return 1`;
 
 const CLAIM_SCRIPT = `
@@ -83,7 +86,6 @@ export function createRedisDelegationStore(options: {
         UPDATE_SCRIPT,
         1,
         jobKey(record.key),
-        record.jobId,
         JSON.stringify(record),
       );
       return result === 1;

@@ -46,7 +46,18 @@ describe("createSqliteDelegationStore", () => {
     expect(
       await store.claim(record.key, { jobId: "job2", owner: "b", leaseUntil: 200, now: 150 }),
     ).toBe(false);
-    expect(await store.update({ ...record, state: "disconnected", updatedTs: 5 })).toBe(true);
+    expect(await store.update({ ...record, state: "aborted" })).toBe(false); // "a" lost the job to "b"
+    const beforeUpdate = (await store.get(record.key))?.leaseUntil;
+    expect(
+      await store.update({
+        ...record,
+        owner: "b",
+        leaseUntil: 1,
+        state: "disconnected",
+        updatedTs: 5,
+      }),
+    ).toBe(true);
+    expect((await store.get(record.key))?.leaseUntil).toBe(beforeUpdate); // the stored lease is kept
     await store.prune(10);
     expect(await store.list()).toEqual([]);
     await store.close();

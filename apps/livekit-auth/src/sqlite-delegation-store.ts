@@ -7,6 +7,7 @@ import {
   type DelegationRecord,
   type DelegationStore,
   isActiveState,
+  mergeUpdate,
 } from "./delegation-store.js";
 import { LivekitAuthError } from "./livekit-auth-error.js";
 
@@ -62,6 +63,18 @@ export function createSqliteDelegationStore(options: { path: string }): Delegati
       record.updatedTs,
       JSON.stringify(record),
     );
+  const updateTransaction = database.transaction((record: DelegationRecord) => {
+    const next = mergeUpdate(read(record.key), record);
+    if (next === undefined) return false;
+    const result = updateIfSameJob.run(
+      isActiveState(next.state) ? 1 : 0,
+      next.updatedTs,
+      JSON.stringify(next),
+      next.key,
+      next.jobId,
+    );
+    return result.changes > 0;
+  });
   const claimTransaction = database.transaction(
     (key: string, claim: { jobId: string; owner: string; leaseUntil: number; now: number }) => {
       const record = read(key);
@@ -77,14 +90,7 @@ export function createSqliteDelegationStore(options: { path: string }): Delegati
       write(record);
     },
     async update(record) {
-      const result = updateIfSameJob.run(
-        isActiveState(record.state) ? 1 : 0,
-        record.updatedTs,
-        JSON.stringify(record),
-        record.key,
-        record.jobId,
-      );
-      return result.changes > 0;
+      return updateTransaction(record);
     },
     async get(key) {
       return read(key);

@@ -57,7 +57,18 @@ describe("createRedisDelegationStore (real redis-server)", () => {
         now: 1_764_000_010_002,
       }),
     ).toBe(false);
-    expect(await one.update({ ...record, state: "disconnected", updatedTs: 5 })).toBe(true);
+    expect(await one.update({ ...record, state: "aborted" })).toBe(false); // "a" lost the job to "b"
+    const beforeUpdate = (await one.get(record.key))?.leaseUntil;
+    expect(
+      await one.update({
+        ...record,
+        owner: "b",
+        leaseUntil: 1,
+        state: "disconnected",
+        updatedTs: 5,
+      }),
+    ).toBe(true);
+    expect((await one.get(record.key))?.leaseUntil).toBe(beforeUpdate); // the stored lease is kept
     await two.prune(10);
     expect(await one.list()).toEqual([]);
     await one.close();
