@@ -181,6 +181,32 @@ describe("delegated delayed leave with a real SFU and homeserver", () => {
     expect(await delayedRunningSince(alice, delayId)).toBeUndefined();
   });
 
+  it("explicit /delegate_delayed_leave after connecting: the poll finds the participant, its leave is sent on disconnect", async () => {
+    const alice = await newUser(synapse);
+    const { roomId, stateKey, delayId } = await joinWithDelayedLeave(synapse, alice, serviceUrl);
+    const token = await alice.matrix.requestOpenIdToken();
+    const reply = await postJson(`${serviceUrl}/get_token`, getTokenBody(alice, token, roomId));
+    const claims = decodeJwtPayload(reply.body.jwt as string);
+    const key = delegationKey((claims.video as { room: string }).room, claims.sub as string);
+    const participant = await connectParticipant(reply.body.jwt as string);
+    const delegated = await postJson(
+      `${serviceUrl}/delegate_delayed_leave`,
+      getTokenBody(alice, await alice.matrix.requestOpenIdToken(), roomId, {
+        delay_id: delayId,
+        delay_timeout: 3_600_000,
+      }),
+    );
+    expect(delegated).toEqual({ status: 200, body: {} });
+    await waitFor("job connected by the participant poll", async () => {
+      const record = await service.delegations.get(key);
+      return record?.state === "connected" && record.restartedTs !== undefined ? record : undefined;
+    });
+    await participant.disconnect();
+    await waitFor("membership emptied", async () =>
+      Object.keys(await membershipContent(alice, roomId, stateKey)).length === 0 ? true : undefined,
+    );
+  });
+
   it("accepts LiveKit's real webhook signature and refuses the same webhook tampered", async () => {
     const hook = await waitFor("a captured webhook", async () =>
       capture.hooks.find((candidate: CapturedWebhook) => candidate.event === "participant_joined"),
