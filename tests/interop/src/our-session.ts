@@ -15,6 +15,8 @@ export interface RecordedRequest {
   readonly ts: number;
   readonly method: string;
   readonly path: string;
+  /** The query string (`?org.matrix.msc4140.delay=…` marks a delayed send). */
+  readonly query: string;
 }
 
 /** One of our sessions and what the tests need around it. */
@@ -26,7 +28,10 @@ export interface OurSession {
   readonly requests: readonly RecordedRequest[];
   /** Whether the session lists its own membership. */
   listsItself(): boolean;
-  /** `session.join()`, then wait until the session's own sync lists us. */
+  /**
+   * `session.join()`, then wait until the session's own sync lists us. (A re-send of identical
+   * legacy content is deduplicated by Synapse, which returns the current event's id.)
+   */
   join(): Promise<void>;
   /** `session.leave()`, then wait until the session's own sync no longer lists us. */
   leave(): Promise<void>;
@@ -53,7 +58,12 @@ export async function startOurSession(
   const requests: RecordedRequest[] = [];
   const recordingFetch: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    requests.push({ ts: Date.now(), method: init?.method ?? "GET", path: url.pathname });
+    requests.push({
+      ts: Date.now(),
+      method: init?.method ?? "GET",
+      path: url.pathname,
+      query: url.search,
+    });
     return fetch(input, init);
   };
   const session = createRtcSession({
