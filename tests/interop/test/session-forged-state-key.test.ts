@@ -1,16 +1,20 @@
 /**
- * Forged legacy memberships (a state key naming someone else) as our real `@mxrtc/session` sees
- * them: not listed in `session.memberships`, not followed as the focus, and reported through
- * `selectDiagnostics(session.state)` as `forged-membership`. matrix-js-sdk 43, in the same room,
- * credits the forgery to its sender (see forged-state-key.test.ts for the state-level proof).
+ * Forged memberships as our real `@mxrtc/session` sees them: not listed in `session.memberships`,
+ * not followed as the focus, and reported through `selectDiagnostics(session.state)` as
+ * `forged-membership`. A legacy state key naming someone else: matrix-js-sdk 43, in the same
+ * room, credits the forgery to its sender (see forged-state-key.test.ts for the state-level
+ * proof). A sticky membership whose `member.user_id` is not the sender: js-sdk rejects it too.
  */
 import { createCallRoom, joinRoom, type RegisteredUser, registerUser } from "@mxrtc/stack";
 import { selectDiagnostics } from "@mxrtc/state";
 import {
+  buildStickyMembershipContent,
   DEFAULT_SLOT_ID,
   LEGACY_MEMBERSHIP_EVENT_TYPE,
   legacyMembershipStateKey,
+  MAX_STICKY_DURATION_MS,
   type RtcTransport,
+  UNSTABLE_RTC_MEMBER_EVENT_TYPE,
 } from "@mxrtc/types";
 import { afterEach, expect, inject, it } from "vitest";
 import { type JsSdkMember, startJsSdkMember } from "../src/js-sdk-member.js";
@@ -181,5 +185,68 @@ it("a forged overwrite of our own state key: the session ignores it, reports it 
   expect(theirs.userId).toBe(bob.userId);
   expect(theirs.createdTs()).toBe(restored.createdTs);
   expect(jsSdk.activeTransport()).toEqual(bobTransport);
+  await ours.leave();
+});
+
+it("a sticky membership whose member.user_id names someone else: neither side lists it, our session diagnoses it", async () => {
+  const alice = await registerUser(synapse, { deviceId: "ALICEDEV" });
+  const bob = await registerUser(synapse, { deviceId: "BOBDEV" });
+  const mallory = await registerUser(synapse, { deviceId: "MALLORYDEV" });
+  const roomId = await createCallRoom(synapse, alice);
+  await joinRoom(synapse, bob, roomId);
+  await joinRoom(synapse, mallory, roomId);
+  const jsSdk = await startJsSdkMember(synapse, alice, roomId);
+  jsSdkMembers.push(jsSdk);
+  const bobTransport: RtcTransport = {
+    type: "livekit",
+    livekit_service_url: "http://127.0.0.1:1/bob",
+    livekit_alias: roomId,
+  };
+  const ours = await startOurSession(synapse, bob, roomId, {
+    transport: bobTransport,
+    dialect: "sticky",
+  });
+  ourSessions.push(ours);
+
+  // Mallory sends the sticky shape js-sdk writes, claiming Alice's user and device.
+  const forged = await ourMember(synapse, mallory, roomId).matrix.sendEvent(
+    roomId,
+    UNSTABLE_RTC_MEMBER_EVENT_TYPE,
+    buildStickyMembershipContent({
+      userId: alice.userId,
+      deviceId: alice.deviceId,
+      memberId: "forged-alice-member",
+      slotId: DEFAULT_SLOT_ID,
+      transports: [malloryTransport],
+    }),
+    { stickyDurationMs: MAX_STICKY_DURATION_MS },
+  );
+  const forgedEventId = forged.eventId;
+  if (forgedEventId === undefined) throw new Error("the forged sticky event has no event id");
+  const diagnostics = await waitUntil(
+    () => {
+      const found = forgedDiagnostics(ours, forgedEventId);
+      return found.length > 0 ? found : undefined;
+    },
+    { description: "our session reports the forged sticky membership" },
+  );
+  expect(diagnostics[0]).toMatchObject({ sender: mallory.userId, applied: false });
+  console.log(`[session-forgery] sticky diagnostic: ${JSON.stringify(diagnostics[0])}`);
+  expect(ours.session.memberships).toEqual([]);
+
+  // Then our session joins: js-sdk (which has long received the forgery too) lists only us.
+  await ours.join();
+  await waitUntil(() => (jsSdk.memberships().length === 1 ? true : undefined), {
+    description: "js-sdk lists our session",
+  });
+  expect(jsSdk.memberships().map((m) => m.userId)).toEqual([bob.userId]);
+  expect(
+    jsSdk.room
+      .getLiveTimeline()
+      .getEvents()
+      .some((event) => event.getId() === forgedEventId),
+  ).toBe(true);
+  expect(ours.session.memberships.map((m) => m.userId)).toEqual([bob.userId]);
+  expect(ours.session.transport).toEqual(bobTransport);
   await ours.leave();
 });
