@@ -5,7 +5,12 @@
  */
 import { createReferenceFocusPlugin } from "@mxrtc/focus-reference";
 import { createMatrixClient } from "@mxrtc/matrix";
-import { createRtcSession, type RtcSession, type SessionSchedulerOptions } from "@mxrtc/session";
+import {
+  createRtcSession,
+  type RtcSession,
+  type RtcSessionOptions,
+  type SessionSchedulerOptions,
+} from "@mxrtc/session";
 import type { RegisteredUser, SynapseInfo } from "@mxrtc/stack";
 import type { RtcTransport } from "@mxrtc/types";
 import { waitUntil } from "./wait-until.js";
@@ -26,6 +31,8 @@ export interface OurSession {
   readonly transport: RtcTransport;
   /** Every request the session's Matrix client sent, in order (the sync long-polls included). */
   readonly requests: readonly RecordedRequest[];
+  /** The transport of every `connect()` the session made to its focus plugin, in order. */
+  readonly focusConnects: readonly RtcTransport[];
   /** Whether the session lists its own membership. */
   listsItself(): boolean;
   /**
@@ -66,6 +73,17 @@ export async function startOurSession(
     });
     return fetch(input, init);
   };
+  // The reference plugin standing in for LiveKit, wrapped to record what the session connects to.
+  const focusConnects: RtcTransport[] = [];
+  const reference = createReferenceFocusPlugin({ focusType: "livekit" });
+  const plugin: NonNullable<RtcSessionOptions["plugins"]>[number] = {
+    specificationVersion: "v1",
+    focusType: reference.focusType,
+    connect(connectOptions) {
+      focusConnects.push(connectOptions.transport);
+      return reference.connect(connectOptions);
+    },
+  };
   const session = createRtcSession({
     matrix: createMatrixClient({
       baseUrl: synapse.baseUrl,
@@ -73,7 +91,7 @@ export async function startOurSession(
       fetch: recordingFetch,
     }),
     roomId,
-    plugins: [createReferenceFocusPlugin({ focusType: "livekit" })],
+    plugins: [plugin],
     transports: [options.transport],
     ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
     ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
@@ -90,6 +108,7 @@ export async function startOurSession(
     session,
     transport: options.transport,
     requests,
+    focusConnects,
     listsItself,
     async join() {
       await session.join();

@@ -6,9 +6,11 @@
  * and every session's `session.transport` equals every js-sdk client's
  * `getOldestMembership().getTransport(oldest)`: the oldest member's `foci_preferred[0]`.
  */
+import { transportsEqual } from "@mxrtc/types";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 import { interopSeed, seededRandom } from "../src/seeded-random.js";
 import { type SessionCall, setUpSessionCall } from "../src/session-call.js";
+import { waitUntil } from "../src/wait-until.js";
 
 const synapse = inject("synapse");
 const RANDOM_STEPS = 100;
@@ -57,6 +59,49 @@ function expectSameActiveTransport(step: string): void {
   }
 }
 
+/**
+ * Every joined session's focus plugin is connected to `session.transport` (its last connect) and
+ * its reference connection reports exactly the other joined members as participants; a left
+ * session has no connection.
+ */
+async function expectFocusFollows(step: string): Promise<void> {
+  for (const ours of call.ourSessions) {
+    const { session } = ours;
+    const joined = session.joinState === "joined";
+    const others = call.participants
+      .filter((participant) => participant.joined && participant.user.userId !== ours.user.userId)
+      .map((participant) => participant.user.userId)
+      .sort()
+      .join(",");
+    await waitUntil(
+      () => {
+        const connection = session.focusConnection as
+          | { readonly participants?: readonly { readonly userId: string }[] }
+          | undefined;
+        if (!joined) return connection === undefined || undefined;
+        const last = ours.focusConnects.at(-1);
+        const participants = (connection?.participants ?? [])
+          .map((member) => member.userId)
+          .sort()
+          .join(",");
+        return (
+          (session.transport !== undefined &&
+            last !== undefined &&
+            transportsEqual(last, session.transport) &&
+            participants === others) ||
+          undefined
+        );
+      },
+      {
+        description: `${step}: session ${ours.user.userId}'s focus follows its transport and members`,
+        timeoutMs: 5_000,
+        explain: () =>
+          `transport ${JSON.stringify(session.transport)} last connect ${JSON.stringify(ours.focusConnects.at(-1))}\n${call.describeSides()}`,
+      },
+    );
+  }
+}
+
 it(`agrees with js-sdk on members and the active transport through ${RANDOM_STEPS} random joins and leaves`, async () => {
   const seed = interopSeed();
   console.log(`[session-oldest-membership] seed ${seed} (replay with MXRTC_INTEROP_SEED=${seed})`);
@@ -69,6 +114,7 @@ it(`agrees with js-sdk on members and the active transport through ${RANDOM_STEP
     });
   }
   const counts = { jsSdkJoins: 0, sessionJoins: 0, leaves: 0 };
+  const joinedAt = new Map<(typeof call.ourSessions)[number], number>();
   for (let step = 1; step <= RANDOM_STEPS; step += 1) {
     const chosen = call.participants[Math.floor(random() * call.participants.length)];
     if (chosen === undefined) throw new Error("unreachable");
@@ -76,11 +122,23 @@ it(`agrees with js-sdk on members and the active transport through ${RANDOM_STEP
     if (chosen.joined) counts.leaves += 1;
     else if (chosen.name.startsWith("js-sdk")) counts.jsSdkJoins += 1;
     else counts.sessionJoins += 1;
+    const ours = call.ourSessions.find((entry) => entry.user.userId === chosen.user.userId);
+    if (ours !== undefined && !chosen.joined) joinedAt.set(ours, ours.focusConnects.length);
     await call.toggle(chosen, what);
     expectSameActiveTransport(what);
+    await expectFocusFollows(what);
+    // Within one join, a session reconnects only when its transport really changed.
+    for (const [session, from] of joinedAt) {
+      const connects = session.focusConnects.slice(from);
+      connects.forEach((transport, index) => {
+        const before = connects[index - 1];
+        if (before !== undefined) expect(transportsEqual(before, transport), what).toBe(false);
+      });
+    }
   }
+  const connects = call.ourSessions.reduce((sum, ours) => sum + ours.focusConnects.length, 0);
   console.log(
-    `[session-oldest-membership] ${RANDOM_STEPS} steps in ${Date.now() - started} ms: ${counts.jsSdkJoins} js-sdk joins, ${counts.sessionJoins} session joins, ${counts.leaves} leaves, ${transportChanges} transport-changed events across our sessions`,
+    `[session-oldest-membership] ${RANDOM_STEPS} steps in ${Date.now() - started} ms: ${counts.jsSdkJoins} js-sdk joins, ${counts.sessionJoins} session joins, ${counts.leaves} leaves, ${transportChanges} transport-changed events and ${connects} focus connects across our sessions`,
   );
   expect(counts.sessionJoins).toBeGreaterThan(0);
   expect(counts.jsSdkJoins).toBeGreaterThan(0);
