@@ -13,8 +13,6 @@ import type { StateDraft } from "./state-draft.js";
 
 type ReadyEnvelope = EventEnvelope & { eventId: string; sender: string; originServerTs: number };
 
-const KNOWN_FOCUS_SELECTIONS = new Set(["oldest_membership", "multi_sfu"]);
-
 /**
  * Apply a legacy `org.matrix.msc3401.call.member` state event. The server's order is the truth:
  * this event replaces whatever the state key held, so an invalid or forged update removes the
@@ -133,7 +131,9 @@ export function applyLegacyMembership(draft: StateDraft, envelope: ReadyEnvelope
     );
     return;
   }
-  if (content.focusSelection !== undefined && !KNOWN_FOCUS_SELECTIONS.has(content.focusSelection)) {
+  const selection = content.focusSelection;
+  // Compared, not looked up in a Set: hashing a fresh string on every event costs more.
+  if (selection !== undefined && selection !== "oldest_membership" && selection !== "multi_sfu") {
     draft.diagnose(
       diagnosticFor(
         envelope,

@@ -17,12 +17,15 @@ interface Leaf<V> {
   readonly key: string;
   readonly value: V;
 }
+// Every node has `leaf` first, so `isLeaf` reads one field at the same offset whatever the node.
 interface Collision<V> {
+  readonly leaf: false;
   readonly collision: true;
   readonly hash: number;
   readonly leaves: readonly Leaf<V>[];
 }
 interface Branch<V> {
+  readonly leaf: false;
   readonly bitmap: number;
   readonly children: readonly Child<V>[];
 }
@@ -63,7 +66,7 @@ function fragment(hash: number, depth: number): number {
   return (hash >>> (depth * BITS)) & MASK;
 }
 
-const EMPTY_BRANCH: Branch<never> = { bitmap: 0, children: [] };
+const EMPTY_BRANCH: Branch<never> = { leaf: false, bitmap: 0, children: [] };
 
 function isLeaf<V>(child: Child<V>): child is Leaf<V> {
   return (child as Leaf<V>).leaf === true;
@@ -74,16 +77,16 @@ function isCollision<V>(child: Child<V>): child is Collision<V> {
 
 function merge<V>(first: Leaf<V>, second: Leaf<V>, depth: number): Child<V> {
   if (depth >= MAX_DEPTH || first.hash === second.hash) {
-    return { collision: true, hash: first.hash, leaves: [first, second] };
+    return { leaf: false, collision: true, hash: first.hash, leaves: [first, second] };
   }
   const a = fragment(first.hash, depth);
   const b = fragment(second.hash, depth);
   if (a === b) {
-    return { bitmap: 1 << a, children: [merge(first, second, depth + 1)] };
+    return { leaf: false, bitmap: 1 << a, children: [merge(first, second, depth + 1)] };
   }
   return a < b
-    ? { bitmap: (1 << a) | (1 << b), children: [first, second] }
-    : { bitmap: (1 << a) | (1 << b), children: [second, first] };
+    ? { leaf: false, bitmap: (1 << a) | (1 << b), children: [first, second] }
+    : { leaf: false, bitmap: (1 << a) | (1 << b), children: [second, first] };
 }
 
 /** Whether the last {@link setIn} added a key (rather than replacing one): no result object per level. */
@@ -105,11 +108,11 @@ function setIn<V>(node: Child<V>, leaf: Leaf<V>, depth: number): Child<V> {
       if (node.leaves[index]?.value === leaf.value) return node;
       const leaves = node.leaves.slice();
       leaves[index] = leaf;
-      return { collision: true, hash: node.hash, leaves };
+      return { leaf: false, collision: true, hash: node.hash, leaves };
     }
     // Only equal hashes (or keys past the maximum depth) ever reach a collision bucket.
     added = true;
-    return { collision: true, hash: node.hash, leaves: [...node.leaves, leaf] };
+    return { leaf: false, collision: true, hash: node.hash, leaves: [...node.leaves, leaf] };
   }
   const bit = 1 << fragment(leaf.hash, depth);
   const position = popcount(node.bitmap & (bit - 1));
@@ -117,14 +120,14 @@ function setIn<V>(node: Child<V>, leaf: Leaf<V>, depth: number): Child<V> {
     const children = node.children.slice();
     children.splice(position, 0, leaf);
     added = true;
-    return { bitmap: node.bitmap | bit, children };
+    return { leaf: false, bitmap: node.bitmap | bit, children };
   }
   const existing = node.children[position] as Child<V>;
   const replacement = setIn(existing, leaf, depth + 1);
   if (replacement === existing) return node;
   const children = node.children.slice();
   children[position] = replacement;
-  return { bitmap: node.bitmap, children };
+  return { leaf: false, bitmap: node.bitmap, children };
 }
 
 function removeIn<V>(
@@ -139,7 +142,7 @@ function removeIn<V>(
     const leaves = node.leaves.filter((leaf) => leaf.key !== key);
     if (leaves.length === node.leaves.length) return node;
     if (leaves.length === 1) return leaves[0];
-    return { collision: true, hash: node.hash, leaves };
+    return { leaf: false, collision: true, hash: node.hash, leaves };
   }
   const bit = 1 << fragment(hash, depth);
   if ((node.bitmap & bit) === 0) return node;
@@ -154,10 +157,10 @@ function removeIn<V>(
     if (children.length === 0) return undefined;
     const only = children[0] as Child<V>;
     if (children.length === 1 && !("bitmap" in only)) return only;
-    return { bitmap, children };
+    return { leaf: false, bitmap, children };
   }
   children[position] = replacement;
-  return { bitmap: node.bitmap, children };
+  return { leaf: false, bitmap: node.bitmap, children };
 }
 
 /** An immutable string-keyed map with structural sharing. */
