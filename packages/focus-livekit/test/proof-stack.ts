@@ -14,6 +14,7 @@ import {
   createLogger,
   createMemoryDelegationStore,
   type LivekitAuthService,
+  type Logger,
   silentLogger,
 } from "@mxrtc/livekit-auth";
 import {
@@ -37,16 +38,27 @@ export interface ProofStack {
   /** The token service's delegation jobs. */
   readonly delegations: LivekitAuthService["delegations"];
   readonly pageUrl: string;
+  /** The shared Chromium; `undefined` with `launchBrowser: false`. */
   readonly browser: Browser;
   readonly timings: Readonly<Record<string, number>>;
   stop(): Promise<void>;
 }
 
-/** Bundles test/page/page-entry.ts (and livekit-client) for the browser. */
-async function bundlePage(outdir: string): Promise<string> {
+/** What {@link startProofStack} starts besides the services. */
+export interface ProofStackOptions {
+  /** Page bundle entry, relative to test/page. Default `"page-entry.ts"`. */
+  readonly pageEntry?: string;
+  /** Launch one shared Chromium. Default `true`; without it `browser` is unusable. */
+  readonly launchBrowser?: boolean;
+  /** Logger of the token service (default silent; `MXRTC_PROOF_DEBUG` prints debug). */
+  readonly serviceLogger?: Logger;
+}
+
+/** Bundles a test/page entry (and livekit-client) for the browser. */
+async function bundlePage(outdir: string, entry: string): Promise<string> {
   const outfile = join(outdir, "page.js");
   await build({
-    entryPoints: [join(here, "page", "page-entry.ts")],
+    entryPoints: [join(here, "page", entry)],
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -75,7 +87,10 @@ async function servePage(bundle: string): Promise<{ server: Server; url: string 
 }
 
 /** Starts the whole proof stack; `stop()` tears down what started, in reverse. */
-export async function startProofStack(log: (line: string) => void): Promise<ProofStack> {
+export async function startProofStack(
+  log: (line: string) => void,
+  options: ProofStackOptions = {},
+): Promise<ProofStack> {
   const stops: (() => Promise<void>)[] = [];
   const timings: Record<string, number> = {};
   const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
@@ -104,13 +119,17 @@ export async function startProofStack(log: (line: string) => void): Promise<Proo
       fullAccessHomeservers: [synapse.serverName],
       homeserverUrlOverrides: { [synapse.serverName]: synapse.baseUrl },
       delegationStore: createMemoryDelegationStore(),
-      logger: process.env.MXRTC_PROOF_DEBUG ? createLogger({ level: "debug" }) : silentLogger,
+      logger:
+        options.serviceLogger ??
+        (process.env.MXRTC_PROOF_DEBUG ? createLogger({ level: "debug" }) : silentLogger),
     });
     await service.listen(servicePort, "127.0.0.1");
     stops.push(() => service.close());
     const workDir = await mkdtemp(join(tmpdir(), "mxrtc-focus-livekit-"));
     stops.push(() => rm(workDir, { recursive: true, force: true }));
-    const bundle = await timed("bundleMs", () => bundlePage(workDir));
+    const bundle = await timed("bundleMs", () =>
+      bundlePage(workDir, options.pageEntry ?? "page-entry.ts"),
+    );
     const page = await servePage(bundle);
     stops.push(
       () =>
@@ -119,8 +138,11 @@ export async function startProofStack(log: (line: string) => void): Promise<Proo
           page.server.closeAllConnections();
         }),
     );
-    const browser = await timed("chromiumLaunchMs", () => launchChromium());
-    stops.push(() => browser.close());
+    const browser =
+      options.launchBrowser === false
+        ? (undefined as unknown as Browser)
+        : await timed("chromiumLaunchMs", () => launchChromium());
+    if (options.launchBrowser !== false) stops.push(() => browser.close());
     return {
       synapse,
       livekit,
