@@ -19,7 +19,15 @@ export interface DelayedLeaveInvariantReport {
   readonly livePolls: number;
   readonly failedPolls: number;
   readonly violations: readonly InvariantViolation[];
+  /**
+   * Polls that caught Synapse between taking a fired delayed leave off the list and writing it
+   * (the membership was empty {@link FIRING_GRACE_MS} later): not violations.
+   */
+  readonly leavesBeingSent: number;
 }
+
+/** How long a suspected violation is given to turn out to be a leave being sent. */
+export const FIRING_GRACE_MS = 1_000;
 
 /** Is a delayed leave for the state key in the list. */
 export function hasDelayedLeave(
@@ -41,7 +49,10 @@ export function hasDelayedLeave(
  *
  * @remarks Each poll lists the owner's delayed events, reads the room state, then lists again;
  * a violation needs both lists to lack the leave, so a leave that fires or is armed between two
- * reads of one poll is not miscounted. Stop with `signal`.
+ * reads of one poll is not miscounted. A suspect is re-checked after {@link FIRING_GRACE_MS}: if
+ * the membership is empty by then, Synapse was sending the delayed leave (it unlists a fired event
+ * before writing it); if it is still live and still has no delayed leave, it is a violation.
+ * Stop with `signal`.
  */
 export async function watchDelayedLeaveInvariant(options: {
   readonly owner: RawAccount;
@@ -56,6 +67,7 @@ export async function watchDelayedLeaveInvariant(options: {
   let polls = 0;
   let livePolls = 0;
   let failedPolls = 0;
+  let leavesBeingSent = 0;
   while (!options.signal.aborted) {
     try {
       const before = await listDelayedEvents(options.owner);
@@ -66,7 +78,19 @@ export async function watchDelayedLeaveInvariant(options: {
       if (membership !== undefined && isLiveMembershipContent(membership.content)) {
         livePolls += 1;
         if (!hasDelayedLeave(before, options) && !hasDelayedLeave(after, options)) {
-          violations.push({ ts: Date.now(), membershipEventId: membership.event_id });
+          // Synapse takes a firing delayed event off the list before it writes the leave; a
+          // membership that is gone a moment later was being removed by its own delayed leave.
+          const suspectTs = Date.now();
+          await sleep(FIRING_GRACE_MS);
+          const later = (
+            await getStateEvents(options.reader, options.roomId, options.eventType)
+          ).find((event) => event.state_key === options.stateKey);
+          const laterListed = await listDelayedEvents(options.owner);
+          if (later !== undefined && !isLiveMembershipContent(later.content)) {
+            leavesBeingSent += 1;
+          } else if (!hasDelayedLeave(laterListed, options)) {
+            violations.push({ ts: suspectTs, membershipEventId: membership.event_id });
+          }
         }
       }
     } catch {
@@ -74,5 +98,5 @@ export async function watchDelayedLeaveInvariant(options: {
     }
     await sleep(options.intervalMs ?? 200).catch(() => undefined);
   }
-  return { polls, livePolls, failedPolls, violations };
+  return { polls, livePolls, failedPolls, violations, leavesBeingSent };
 }

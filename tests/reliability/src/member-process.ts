@@ -36,6 +36,11 @@ async function main(): Promise<void> {
     delayId: member.scheduler.delayId,
     pid: process.pid,
   });
+  // Never outlive the test run: if the parent dies, die too (the delayed leave cleans up).
+  const parentPid = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parentPid) process.exit(0);
+  }, 1_000).unref();
   process.on("SIGTERM", () => {
     void member.close().finally(() => process.exit(0));
   });
