@@ -236,9 +236,9 @@ describe("heartbeat failures", () => {
       { probablyLeft: true, deadlineTs: start + 10_000 },
     ]);
     expect(harness.scheduler.state).toBe("probably-left");
-    // The probe measured a ~0 ms round trip, so each restart times out after 500 ms; retries back
-    // off 125, 250, 500 ms; the last one is cut to the 125 ms left before the deadline.
-    expect(times(harness, "restart").map((ts) => ts - start)).toEqual([0, 7500, 8125, 8875, 9875]);
+    // The probe measured a ~0 ms round trip, so each restart times out after the 1000 ms floor;
+    // retries back off 125, 250 ms; the last one is cut to the 125 ms left before the deadline.
+    expect(times(harness, "restart").map((ts) => ts - start)).toEqual([0, 7500, 8625, 9875]);
     await harness.clock.advance(20_000);
     expect(harness.scheduler.state).toBe("probably-left");
     // Sync shows our membership gone: re-arm, then re-send; probably-left clears.

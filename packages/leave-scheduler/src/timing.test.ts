@@ -58,8 +58,10 @@ describe("restartTimeoutFor", () => {
       2000,
     );
   });
-  it("adapts to 4 × RTT + 250 ms within [500, maximum]", () => {
-    expect(restartTimeoutFor({ maximumMs: 2000, roundTripMs: 10, remainingMs: 8000 })).toBe(500);
+  it("adapts to 4 × RTT + 250 ms within [1000, maximum]", () => {
+    // The floor outlasts Synapse's 0.5 s hold on every 429, so a rate-limited heartbeat gets its
+    // Retry-After instead of timing out just before it.
+    expect(restartTimeoutFor({ maximumMs: 2000, roundTripMs: 10, remainingMs: 8000 })).toBe(1000);
     expect(restartTimeoutFor({ maximumMs: 2000, roundTripMs: 200, remainingMs: 8000 })).toBe(1050);
     expect(restartTimeoutFor({ maximumMs: 2000, roundTripMs: 900, remainingMs: 8000 })).toBe(2000);
   });

@@ -65,8 +65,12 @@ export const DELEGATED_LEAVE_TIMING: LeaveTiming = Object.freeze({
  */
 export const MINIMUM_DELAY_MS = 1_000;
 
-/** The smallest adaptive local timeout for one restart request. */
-export const MINIMUM_RESTART_TIMEOUT_MS = 500;
+/**
+ * The smallest adaptive local timeout for one restart request: longer than the 0.5 s Synapse holds
+ * every 429 before answering, so a rate-limited heartbeat reads its Retry-After instead of being
+ * abandoned a few milliseconds before the answer arrives.
+ */
+export const MINIMUM_RESTART_TIMEOUT_MS = 1_000;
 
 function isPositiveInteger(value: number): boolean {
   return Number.isInteger(value) && value > 0;
