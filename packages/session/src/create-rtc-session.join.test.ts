@@ -41,6 +41,25 @@ describe("join (legacy dialect)", () => {
     await session.close();
   });
 
+  it("keeps the delay id in localStorage where it exists, so a reloaded page can cancel it", async () => {
+    const stored = new Map<string, string>();
+    vi.stubGlobal("localStorage", {
+      getItem: (key: string) => stored.get(key) ?? null,
+      setItem: (key: string, value: string) => void stored.set(key, value),
+      removeItem: (key: string) => void stored.delete(key),
+    });
+    try {
+      const { session, delayed } = setupSession();
+      await session.join();
+      const delayId = [...delayed.scheduled.keys()][0];
+      expect(delayId).toBeDefined();
+      expect([...stored.values()].some((value) => value.includes(String(delayId)))).toBe(true);
+      await session.close();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("drops the leading underscore in owned-state room versions", async () => {
     const { session, fake } = setupSession({ roomVersion: "org.matrix.msc3757.10" });
     await session.join();

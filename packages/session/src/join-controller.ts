@@ -2,6 +2,7 @@ import type { DelayedEventTransportV1 } from "@mxrtc/delayed-events";
 import {
   type Clock,
   createLeaveScheduler,
+  createLocalStorageDelayIdStorage,
   type LeaveDelegation,
   type LeaveScheduler,
   type SendMembership,
@@ -238,6 +239,9 @@ export function createJoinController(host: JoinControllerHost) {
   function createScheduler(current: OwnMembershipPlan): LeaveScheduler {
     const created = createLeaveScheduler({
       ...options.scheduler,
+      // A reloaded page finds its previous instance's delayed leave and cancels it before arming,
+      // instead of being knocked out by it a delay later (no-op where localStorage is absent).
+      storage: options.scheduler?.storage ?? createLocalStorageDelayIdStorage(),
       delayedEvents: host.delayedEvents,
       matrix,
       leave: current.leave,

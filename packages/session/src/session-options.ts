@@ -84,7 +84,10 @@ export interface RtcSessionOptions {
   readonly clock?: Clock;
   /** MSC4140 transport. Default `createDelayedEventTransport({ matrix })`. */
   readonly delayedEvents?: DelayedEventTransportV1;
-  /** Passed to the leave scheduler. Default: its defaults (8 s delay, 6 s restarts). */
+  /**
+   * Passed to the leave scheduler. Default: its defaults (8 s delay, 6 s restarts); `storage` defaults to `localStorage` where it exists (browsers), so a
+   * reloaded page cancels its previous instance's delayed leave; elsewhere delay ids are not kept.
+   */
   readonly scheduler?: SessionSchedulerOptions;
   /** Legacy `expires` step. Default 14 400 000 (4 h). */
   readonly expiresMs?: number;
