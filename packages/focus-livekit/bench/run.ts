@@ -75,16 +75,18 @@ async function main(): Promise<void> {
         const joined = await bob.status();
         joinToFrame.push((joined.firstFrameTs ?? Number.NaN) - (joined.joinStartedTs ?? 0));
         const identity = joined.identity ?? "";
+        // The service acts on a participant_left only once it has seen bob connected (its
+        // GetParticipant poll: the join webhook came before the session delegated).
+        await waitFor("the service to watch bob's delegated leave", async () => {
+          const delayId = (await bob.status()).delayId;
+          return (await stack.delegations.list()).some(
+            (record) =>
+              record.key.endsWith(`|${identity}`) &&
+              record.delayId === delayId &&
+              record.state === "connected",
+          );
+        });
         if (run < KILLS) {
-          await waitFor("the service to watch bob's delegated leave", async () => {
-            const delayId = (await bob.status()).delayId;
-            return (await stack.delegations.list()).some(
-              (record) =>
-                record.key.endsWith(`|${identity}`) &&
-                record.delayId === delayId &&
-                record.state === "connected",
-            );
-          });
           const killedTs = Date.now();
           bob.kill();
           await waitFor(

@@ -129,9 +129,10 @@ describe("two @mxrtc/session members in separate Chromium processes on a real Li
     expect(record).toMatchObject({ state: "disconnected", delayId });
     expect(record?.outcome).toMatch(/^sent \(participant_(left|connection_aborted)/);
     expect(noticedTs).toBeDefined();
-    // Bob's own delayed leave could only fire 120 s after its last restart: the membership went
-    // long before, so it was the delegated send.
-    expect(figures.killToMembershipGoneMs).toBeLessThan(OWN_DELAY_MS / 4);
+    // Bob's own delayed leave fires 120 s after its last restart, and the service restarted it
+    // when it saw bob connect, seconds before the kill: a membership gone within 60 s of the
+    // kill was the delegated send. (LiveKit itself takes ~20 s to time a killed browser out.)
+    expect(figures.killToMembershipGoneMs).toBeLessThan(OWN_DELAY_MS / 2);
     expect(a.remoteMembers).toEqual([]);
     expect(a.joinState).toBe("joined");
     expect(a.errors).toEqual([]);
