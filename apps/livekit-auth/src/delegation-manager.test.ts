@@ -101,14 +101,16 @@ describe("waiting-for-initial-connect", () => {
     expect(actions.calls).toHaveLength(3);
   });
 
-  it("goes connected when a poll finds the participant, polling with backoff 1 s, 2 s, 4 s …", async () => {
+  it("goes connected when a poll finds the participant, polling at once then 1 s, 2 s, 4 s …", async () => {
     await delegate(3_600_000);
-    await advance(1_000);
+    await advance(0);
     expect(livekit.polls).toBe(1);
-    await advance(2_000);
+    await advance(1_000);
     expect(livekit.polls).toBe(2);
-    await advance(4_000);
+    await advance(2_000);
     expect(livekit.polls).toBe(3);
+    await advance(4_000);
+    expect(livekit.polls).toBe(4);
     livekit.present.add(KEY);
     await advance(8_000);
     expect(await state()).toBe("connected");
@@ -129,6 +131,14 @@ describe("waiting-for-initial-connect", () => {
     });
     expect(actions.calls).toEqual([]);
     expect(manager.localJobs()).toEqual([]);
+  });
+
+  it("a participant already in the room when the job starts is found by the first poll, at once", async () => {
+    livekit.present.add(KEY);
+    await delegate(3_600_000);
+    await advance(0);
+    expect(await state()).toBe("connected");
+    expect(livekit.polls).toBe(1);
   });
 
   it("ignores participant_left before the first connect", async () => {

@@ -145,10 +145,14 @@ export function createDelegationManager(options: {
         logger.debug("participant poll failed", { key: job.record.key, error });
       }
       if (present) return connect(job, "poll");
+      const waitMs = Math.min(pollMaxMs, pollMinMs * 2 ** job.pollAttempt);
       job.pollAttempt += 1;
-      later(job, Math.min(pollMaxMs, pollMinMs * 2 ** job.pollAttempt), poll);
+      later(job, waitMs, poll);
     };
-    later(job, pollMinMs, poll);
+    // Ask LiveKit at once: a client that delegates after connecting (as @mxrtc/session does) has
+    // already sent its participant_joined webhook, and a participant_left that came before the job
+    // knew it was connected would otherwise be ignored until the first backed-off poll.
+    later(job, 0, poll);
   };
   const connect = async (job: LocalJob, via: string) => {
     if (job.record.state !== "waiting-for-initial-connect") return;
