@@ -6,6 +6,7 @@ import {
   clearLivekitState,
   isLivekitProcess,
   readLivekitState,
+  type StackLivekitState,
   stackLivekitDir,
   writeLivekitState,
 } from "./livekit-state.js";
@@ -18,11 +19,15 @@ const log = (line: string) => console.log(line);
 const seconds = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 
 /** `pnpm stack up --livekit`: a background LiveKit, recorded in `<cache>/stack/livekit.json`. */
-export async function upLivekit(cacheDir: string, values: Record<string, unknown>): Promise<void> {
+export async function upLivekit(
+  cacheDir: string,
+  values: Record<string, unknown>,
+  webhookUrls: readonly string[] = [],
+): Promise<StackLivekitState> {
   const existing = await readLivekitState(cacheDir);
   if (existing !== undefined && (await isLivekitProcess(existing.pid))) {
     log(`livekit already running at ${existing.url} (pid ${existing.pid})`);
-    return;
+    return existing;
   }
   const port = parsePort(values["livekit-port"], "--livekit-port");
   const started = Date.now();
@@ -32,9 +37,10 @@ export async function upLivekit(cacheDir: string, values: Record<string, unknown
     dataDir,
     background: true,
     log,
+    webhookUrls: [...webhookUrls],
     ...(port === undefined ? {} : { port }),
   });
-  await writeLivekitState(cacheDir, {
+  const state: StackLivekitState = {
     url: livekit.url,
     httpUrl: livekit.httpUrl,
     apiKey: livekit.apiKey,
@@ -44,10 +50,12 @@ export async function upLivekit(cacheDir: string, values: Record<string, unknown
     pid: livekit.pid,
     dataDir,
     startedAt: new Date().toISOString(),
-  });
+  };
+  await writeLivekitState(cacheDir, state);
   log(`livekit started in ${seconds(started)} (pid ${livekit.pid}): ${livekit.url}`);
   log(`  api ${livekit.httpUrl}, key ${livekit.apiKey}, secret ${livekit.apiSecret}`);
   log(`  config + log: ${dataDir}; state: ${join(stackStateDir(cacheDir), "livekit.json")}`);
+  return state;
 }
 
 /** A `--flag` port value: undefined when absent, else an integer in 1..65535. */

@@ -7,6 +7,8 @@ import { parseArgs } from "node:util";
 import { ensureAptPackages, STACK_APT_PACKAGES } from "./apt-packages.js";
 import { mxrtcCacheDir } from "./cache-dir.js";
 import { downLivekit, livekitStatus, parsePort, upLivekit } from "./cli-livekit.js";
+import { downLivekitAuth, livekitAuthStatus, upLivekitAuth } from "./cli-livekit-auth.js";
+import { freeLoopbackPort } from "./free-port.js";
 import { installLivekitServer, LIVEKIT_SERVER_VERSION } from "./install-livekit-server.js";
 import { installSynapse, SYNAPSE_VERSION, synapsePython } from "./install-synapse.js";
 import { stopProcessGroup } from "./process-group.js";
@@ -28,8 +30,9 @@ const USAGE = `usage: pnpm stack <command>
                                install Synapse ${SYNAPSE_VERSION} and livekit-server ${LIVEKIT_SERVER_VERSION} into the cache
                                (once), and the apt packages chromium + redis-server when missing (as root)
   up [--port N] [--profile default|tight-rate-limits] [--livekit-service-url URL]
-     [--livekit [--livekit-port N]]
-                               start Synapse (and with --livekit a LiveKit SFU) in the background
+     [--livekit [--livekit-port N] [--auth-port N]]
+                               start Synapse in the background; with --livekit also a LiveKit SFU and
+                               the token + delegation service (mxrtc-livekit-auth), wired together
                                (data kept in <cache>/stack)
   down [--wipe]                stop them (--wipe also deletes Synapse's data)
   status                       say what runs
@@ -88,8 +91,20 @@ async function install(cacheDir: string, only: ReadonlySet<InstallPart>): Promis
 
 async function up(cacheDir: string, values: Record<string, unknown>): Promise<void> {
   parsePort(values["livekit-port"], "--livekit-port"); // bad input fails before anything starts
-  await upSynapse(cacheDir, values);
-  if (values.livekit === true) await upLivekit(cacheDir, values);
+  const authPort = parsePort(values["auth-port"], "--auth-port");
+  if (values.livekit !== true) {
+    await upSynapse(cacheDir, values);
+    return;
+  }
+  // Synapse + LiveKit + the token/delegation service, wired together: Synapse advertises the
+  // service in /rtc/transports, LiveKit sends it webhooks, it checks OpenID tokens with Synapse.
+  const port = authPort ?? (await freeLoopbackPort());
+  const serviceUrl = `http://127.0.0.1:${port}`;
+  await upSynapse(cacheDir, { "livekit-service-url": serviceUrl, ...values });
+  const synapse = await readSynapseState(cacheDir);
+  if (synapse === undefined) throw new StackError("start-failed", "synapse state missing");
+  const livekit = await upLivekit(cacheDir, values, [`${serviceUrl}/sfu_webhook`]);
+  await upLivekitAuth(cacheDir, { port, livekit, synapse });
 }
 
 async function upSynapse(cacheDir: string, values: Record<string, unknown>): Promise<void> {
@@ -146,6 +161,7 @@ async function upSynapse(cacheDir: string, values: Record<string, unknown>): Pro
 }
 
 async function down(cacheDir: string, wipe: boolean): Promise<void> {
+  await downLivekitAuth(cacheDir);
   await downLivekit(cacheDir);
   const state = await readSynapseState(cacheDir);
   if (state === undefined) {
@@ -167,7 +183,8 @@ async function down(cacheDir: string, wipe: boolean): Promise<void> {
 async function status(cacheDir: string): Promise<boolean> {
   const synapseHealthy = await synapseStatus(cacheDir);
   const livekitHealthy = await livekitStatus(cacheDir);
-  return synapseHealthy && livekitHealthy;
+  const authHealthy = await livekitAuthStatus(cacheDir);
+  return synapseHealthy && livekitHealthy && authHealthy;
 }
 
 async function synapseStatus(cacheDir: string): Promise<boolean> {
@@ -213,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
       "livekit-service-url": { type: "string" },
       livekit: { type: "boolean" },
       "livekit-port": { type: "string" },
+      "auth-port": { type: "string" },
       wipe: { type: "boolean" },
       admin: { type: "boolean" },
       device: { type: "string" },

@@ -16,9 +16,13 @@ export interface StackSynapseState {
   readonly startedAt: string;
 }
 
-/** Folder of `pnpm stack up` state and its persistent Synapse data: `<cache>/stack`. */
+/**
+ * Folder of `pnpm stack up` state and its persistent Synapse data: `$MXRTC_STACK_DIR`, else
+ * `<cache>/stack` (the installs stay in the cache either way, so a test can run its own stack).
+ */
 export function stackStateDir(cacheDir: string = mxrtcCacheDir()): string {
-  return join(cacheDir, "stack");
+  const override = process.env.MXRTC_STACK_DIR;
+  return override !== undefined && override !== "" ? override : join(cacheDir, "stack");
 }
 
 function statePath(cacheDir: string): string {
