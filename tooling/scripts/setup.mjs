@@ -59,16 +59,22 @@ run("pnpm", [
   ...(quiet ? ["--reporter=silent"] : []),
 ]);
 
+// `--only synapse` (the demo) installs just that part; the tests need every service.
+const onlyIndex = process.argv.indexOf("--only");
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 if (existsSync(join(root, "tooling/stack/src/cli.ts"))) {
-  say("installing the real services into the cache (pnpm stack install)");
+  say(
+    `installing the real services into the cache (pnpm stack install${only ? ` --only ${only}` : ""})`,
+  );
   const cacheBase = process.env.XDG_CACHE_HOME || join(homedir(), ".cache");
   const cache = process.env.MXRTC_CACHE || join(cacheBase, "mxrtc");
-  if (!existsSync(join(cache, "bin", "livekit-server.json"))) {
+  const needsLivekit = only === undefined || only.split(",").includes("livekit");
+  if (needsLivekit && !existsSync(join(cache, "bin", "livekit-server.json"))) {
     // Even with --quiet: a silent first build of several minutes looks like a hang.
     process.stderr.write(
       `[setup] building livekit-server into ${cache} once (several minutes cold; later runs skip it)\n`,
     );
   }
-  run("pnpm", ["--silent", "stack", "install"]);
+  run("pnpm", ["--silent", "stack", "install", ...(only ? ["--only", only] : [])]);
 }
 say("ready");
