@@ -10,13 +10,10 @@ import {
   isActiveState,
   type ParticipantEventName,
 } from "./delegation-store.js";
-import {
-  type DelegationInput,
-  type DelegationTiming,
-  STILL_PRESENT_DISCONNECT_REASONS,
-} from "./delegation-timing.js";
+import type { DelegationInput, DelegationTiming } from "./delegation-timing.js";
 import type { LivekitApiPort } from "./livekit-api.js";
 import type { Logger } from "./logger.js";
+import { webhookJobAction } from "./webhook-job-action.js";
 
 /**
  * Runs delegated delayed leaves: one job per (room alias, identity) following lk-jwt-service's
@@ -264,27 +261,15 @@ export function createDelegationManager(options: {
       return;
     }
     enqueue(job, async () => {
-      const state = job.record.state;
-      if (message.event === "participant_joined" && state === "waiting-for-initial-connect") {
-        return connect(job, "webhook");
-      }
-      if (
-        message.event === "participant_connection_aborted" &&
-        state === "waiting-for-initial-connect"
-      ) {
-        return abort(job, "connection-aborted-before-connect");
-      }
-      const reason = message.disconnectReason;
-      if (reason !== undefined && STILL_PRESENT_DISCONNECT_REASONS.has(reason)) {
+      const action = webhookJobAction(job.record.state, message);
+      if (action.kind === "connect") return connect(job, "webhook");
+      if (action.kind === "abort") return abort(job, action.reason);
+      if (action.kind === "disconnect") return disconnect(job, action.reason);
+      if (action.kind === "still-present") {
         logger.debug("participant session replaced; job continues", {
           key: job.record.key,
-          reason,
+          reason: action.reason,
         });
-        return;
-      }
-      if (message.event !== "participant_joined" && state === "connected") {
-        const detail = message.disconnectReason === undefined ? "" : `/${message.disconnectReason}`;
-        return disconnect(job, `${message.event}${detail}`);
       }
     });
   };
